@@ -1,0 +1,38 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Vertrouwenspersoon",
+    "summary": "Confidential counsellor for unwanted behaviour at work: "
+    "bookings, encrypted case files, time, budget and an anonymised annual report",
+    "version": "18.0.1.0.0",
+    "category": "Human Resources",
+    "website": "https://github.com/vertrouwenspersoon/vertrouwenspersoon",
+    "author": "Vertrouwenspersoon developers",
+    "license": "AGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": [
+        "base",
+        "mail",
+        "portal",
+        "hr",
+        "calendar",
+        "resource",
+        "report_xlsx",
+    ],
+    "external_dependencies": {
+        "python": ["cryptography>=3.4.8", "xlsxwriter>=3.0.2"],
+    },
+    "data": [
+        "security/vp_groups.xml",
+        "security/ir.model.access.csv",
+        "data/vp_category_data.xml",
+        "views/vp_category_views.xml",
+        "views/vp_menus.xml",
+    ],
+    "demo": [
+        "demo/res_company_demo.xml",
+        "demo/hr_department_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/hr_employee_demo.xml",
+    ],
+}

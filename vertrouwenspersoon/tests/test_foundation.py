@@ -1,0 +1,116 @@
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestFoundation(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.counsellor = new_test_user(
+            cls.env, "vp_f_counsellor", groups="vertrouwenspersoon.group_vp_counsellor"
+        )
+        cls.director = new_test_user(
+            cls.env, "vp_f_director", groups="base.group_user,vertrouwenspersoon.group_vp_director"
+        )
+        cls.functional_admin = new_test_user(
+            cls.env, "vp_f_manager", groups="vertrouwenspersoon.group_vp_manager"
+        )
+        cls.hr_manager = new_test_user(cls.env, "vp_f_hr", groups="hr.group_hr_manager")
+        cls.settings_admin = new_test_user(cls.env, "vp_f_sys", groups="base.group_system")
+        cls.employee = new_test_user(cls.env, "vp_f_emp", groups="base.group_user")
+
+    def _visible_menus(self, user):
+        return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+
+    def test_counsellor_app_only_for_counsellors(self):
+        root = self.env.ref("vertrouwenspersoon.menu_vp_root")
+        self.assertIn(root.id, self._visible_menus(self.counsellor))
+        for user in (
+            self.employee,
+            self.hr_manager,
+            self.settings_admin,
+            self.director,
+            self.functional_admin,
+        ):
+            self.assertNotIn(root.id, self._visible_menus(user), user.login)
+
+    def test_configuration_app_only_for_functional_admin(self):
+        root = self.env.ref("vertrouwenspersoon.menu_vp_admin_root")
+        self.assertIn(root.id, self._visible_menus(self.functional_admin))
+        for user in (
+            self.employee,
+            self.hr_manager,
+            self.settings_admin,
+            self.counsellor,
+            self.director,
+        ):
+            self.assertNotIn(root.id, self._visible_menus(user), user.login)
+
+    def test_reports_app_restricted_to_directors(self):
+        root = self.env.ref("vertrouwenspersoon.menu_vp_reports_root")
+        self.assertEqual(root.groups_id, self.env.ref("vertrouwenspersoon.group_vp_director"))
+        for user in (self.employee, self.hr_manager, self.settings_admin, self.functional_admin):
+            self.assertNotIn(root.id, self._visible_menus(user), user.login)
+
+    def test_settings_admin_is_not_a_counsellor(self):
+        """Installing the addon must not hand the counsellor role to administrators."""
+        counsellor_group = self.env.ref("vertrouwenspersoon.group_vp_counsellor")
+        self.assertNotIn(self.env.ref("base.user_admin"), counsellor_group.users)
+        self.assertFalse(self.settings_admin.has_group("vertrouwenspersoon.group_vp_counsellor"))
+
+    def test_categories_of_the_contract(self):
+        codes = self.env["vp.category"].search([]).mapped("code")
+        self.assertEqual(
+            codes,
+            [
+                "discriminatie",
+                "intimidatie",
+                "agressie_geweld",
+                "pesten",
+                "seksuele_intimidatie",
+                "grensoverschrijdend_conflict",
+                "overig",
+            ],
+        )
+
+    def test_groups_translated_to_dutch(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(["vertrouwenspersoon"], ["nl_NL"])
+        group = self.env.ref("vertrouwenspersoon.group_vp_counsellor").with_context(lang="nl_NL")
+        self.assertEqual(group.name, "Vertrouwenspersoon")
+        category = self.env.ref("vertrouwenspersoon.vp_category_bullying").with_context(
+            lang="nl_NL"
+        )
+        self.assertEqual(category.name, "Pesten")
+
+
+@tagged("post_install", "-at_install")
+class TestDemoLogins(TransactionCase):
+    """The logins `make run` prints must really work (when demo data is loaded)."""
+
+    def test_demo_users_have_their_roles(self):
+        user = self.env.ref(
+            "vertrouwenspersoon.vp_user_counsellor_internal", raise_if_not_found=False
+        )
+        if not user:
+            self.skipTest("demo data not loaded")
+        expectations = {
+            "vp_user_counsellor_internal": "vertrouwenspersoon.group_vp_counsellor",
+            "vp_user_counsellor_external": "vertrouwenspersoon.group_vp_counsellor",
+            "vp_user_director": "vertrouwenspersoon.group_vp_director",
+            "vp_user_functional_admin": "vertrouwenspersoon.group_vp_manager",
+            "vp_user_hr_manager": "hr.group_hr_manager",
+            "vp_user_portal": "base.group_portal",
+            "vp_user_employee": "base.group_user",
+        }
+        for xmlid, group in expectations.items():
+            user = self.env.ref(f"vertrouwenspersoon.{xmlid}")
+            self.assertTrue(user.has_group(group), xmlid)
+            # password = login, as printed by `make run`
+            user.with_user(user)._check_credentials(
+                {"type": "password", "password": user.login}, {"interactive": False}
+            )
+        employees = self.env["hr.employee"].search(
+            [("company_id", "=", self.env.ref("base.main_company").id)]
+        )
+        self.assertGreaterEqual(len(employees), 30)
