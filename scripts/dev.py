@@ -490,6 +490,8 @@ def cmd_test(args):
         f"--http-port={free_port()}",
         "--log-level=test",
         "--max-cron-threads=0",
+        # faster iterations: WITHOUT_DEMO=1 make test (CI always loads demo data)
+        *(["--without-demo=all"] if os.environ.get("WITHOUT_DEMO") else []),
     )
     errors = []
     result = None
