@@ -28,6 +28,8 @@
         "data/vp_category_data.xml",
         "views/vp_category_views.xml",
         "views/vp_menus.xml",
+        "views/vp_vault_views.xml",
+        "views/vp_vault_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
