@@ -257,6 +257,14 @@ class VpVault(models.Model):
         )
         return code
 
+    @api.model
+    def _demo_setup(self, user_id, passphrase):
+        """Demo data only: a vault for a demo counsellor, with a documented passphrase."""
+        user = self.env["res.users"].browse(user_id)
+        if self._vault_of(user):
+            return False
+        return self.with_user(user)._do_setup(passphrase)[0]
+
     # ------------------------------------------------------------------ verification
 
     def _check_not_blocked(self):
@@ -419,9 +427,15 @@ class VpVault(models.Model):
     def _events_since(self, since):
         if "vp.security.log" not in self.env:
             return []
-        domain = [("event", "in", self._alert_events())]
-        if since:
-            domain.append(("date", ">", since))
+        # events about yourself that you did yourself (your own set-up) are no news
+        domain = [
+            ("event", "in", self._alert_events()),
+            "!",
+            "&",
+            ("actor_id", "=", self.env.uid),
+            ("user_id", "=", self.env.uid),
+            ("date", ">", since or self.create_date),
+        ]
         logs = self.env["vp.security.log"].sudo().search(domain, order="date desc", limit=50)
         return [
             {"date": log.date, "event": log.event, "description": log.description} for log in logs
@@ -430,7 +444,7 @@ class VpVault(models.Model):
     @api.model
     def _alert_events(self):
         """Events every counsellor is shown at the next unlock."""
-        return ["vault_key_changed", "vault_setup", "vault_recovered", "counsellor_group"]
+        return ["vault_key_changed", "vault_setup", "vault_recovered", "group_add", "group_remove"]
 
     # ------------------------------------------------------------------ HTTP-side steps
 

@@ -2,3 +2,7 @@ from . import test_foundation
 from . import test_translation
 from . import test_vault
 from . import test_vault_http
+from . import test_case
+from . import test_case_security
+from . import test_case_http
+from . import test_vault_case
