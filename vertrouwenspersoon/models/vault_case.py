@@ -136,7 +136,13 @@ class VpVaultContentMixin(models.AbstractModel):
                     # not for this user at all (administrator, HR, other counsellor)
                     record[fname] = False
                 else:
-                    record[fname] = LOCKED_PLACEHOLDER
+                    record[fname] = self._vault_placeholder()
+
+    def _vault_placeholder(self):
+        return self.env._("\U0001f512 Locked: unlock your vault to read")
+
+    def _vault_placeholders(self):
+        return {LOCKED_PLACEHOLDER, self._vault_placeholder()}
 
     def _vault_is_reader(self, envelope, case, cache):
         """Could the current user read this value after unlocking?"""
@@ -170,7 +176,7 @@ class VpVaultContentMixin(models.AbstractModel):
         matches = []
         for record in candidates:
             text = record[fname]
-            if not text or text == LOCKED_PLACEHOLDER:
+            if not text or text in self._vault_placeholders():
                 continue
             if operator in ("=", "!="):
                 hit = text == needle
@@ -223,7 +229,7 @@ class VpVaultContentMixin(models.AbstractModel):
             if not value:
                 record.sudo()[f"{fname}_enc"] = False
                 continue
-            if value == LOCKED_PLACEHOLDER:
+            if value in self._vault_placeholders():
                 raise UserError(self.env._("Unlock your vault before changing the content."))
             if isinstance(value, str) and fname in self._vault_binary_fields:
                 value = value.encode()
