@@ -27,6 +27,16 @@ from .vault import LOCKED_PLACEHOLDER
 DROP_PREFIX = "vp1d:"
 
 
+def _encrypted(field_type, fname):
+    """A content field: computed from ``<fname>_enc``, written through the vault."""
+    return field_type(
+        compute="_compute_vault_content",
+        inverse=f"_inverse_{fname}",
+        search=f"_search_{fname}",
+        store=False,
+    )
+
+
 class VaultIntegrityError(UserError):
     """Ciphertext that does not authenticate: tampered or moved."""
 
@@ -290,36 +300,11 @@ class VpCase(models.Model):
 
     _vault_fields = ("melder_name", "melder_contact", "others_involved", "description", "notes")
 
-    melder_name = fields.Char(
-        compute="_compute_vault_content",
-        inverse="_inverse_melder_name",
-        search="_search_melder_name",
-        store=False,
-    )
-    melder_contact = fields.Char(
-        compute="_compute_vault_content",
-        inverse="_inverse_melder_contact",
-        search="_search_melder_contact",
-        store=False,
-    )
-    others_involved = fields.Text(
-        compute="_compute_vault_content",
-        inverse="_inverse_others_involved",
-        search="_search_others_involved",
-        store=False,
-    )
-    description = fields.Text(
-        compute="_compute_vault_content",
-        inverse="_inverse_description",
-        search="_search_description",
-        store=False,
-    )
-    notes = fields.Text(
-        compute="_compute_vault_content",
-        inverse="_inverse_notes",
-        search="_search_notes",
-        store=False,
-    )
+    melder_name = _encrypted(fields.Char, "melder_name")
+    melder_contact = _encrypted(fields.Char, "melder_contact")
+    others_involved = _encrypted(fields.Text, "others_involved")
+    description = _encrypted(fields.Text, "description")
+    notes = _encrypted(fields.Text, "notes")
     melder_name_enc = fields.Text(copy=False)
     melder_contact_enc = fields.Text(copy=False)
     others_involved_enc = fields.Text(copy=False)
@@ -554,12 +539,7 @@ class VpCaseContact(models.Model):
 
     _vault_fields = ("notes",)
 
-    notes = fields.Text(
-        compute="_compute_vault_content",
-        inverse="_inverse_notes",
-        search="_search_notes",
-        store=False,
-    )
+    notes = _encrypted(fields.Text, "notes")
     notes_enc = fields.Text(copy=False)
 
     def _vault_case(self):

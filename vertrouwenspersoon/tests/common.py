@@ -15,12 +15,17 @@ VAULT_PASS = "Zeven eiken in de Linde 2024"
 FAST_KDF = {"alg": "scrypt", "n": 2**14, "r": 8, "p": 1}
 
 
-def setup_vaults(cls, *users, unlock=()):
-    """Vaults for test counsellors (cheap scrypt: tests only); unlock some of them."""
+def use_cheap_kdf(cls):
+    """Cheap scrypt parameters for the test class (tests only), and no key left behind."""
     patcher = patch.object(vault_crypto, "KDF_PARAMS", FAST_KDF)
     patcher.start()
     cls.addClassCleanup(patcher.stop)
     cls.addClassCleanup(vault_module._PROCESS_KEYS.clear)
+
+
+def setup_vaults(cls, *users, unlock=()):
+    """Vaults for test counsellors (cheap scrypt: tests only); unlock some of them."""
+    use_cheap_kdf(cls)
     for user in users:
         cls.env(user=user)["vp.vault"].setup(VAULT_PASS)
     for user in unlock:

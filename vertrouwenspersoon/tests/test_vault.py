@@ -3,7 +3,6 @@
 
 import base64
 from datetime import timedelta
-from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -11,8 +10,8 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..models import vault as vault_module
 from ..models import vault_crypto as vc
+from .common import FAST_KDF, use_cheap_kdf
 
-FAST_KDF = {"alg": "scrypt", "n": 2**14, "r": 8, "p": 1}
 PASS = "Zeven eiken in de Linde 2024"
 PASS2 = "Nieuwe lente, nieuw geluid!"
 
@@ -23,9 +22,7 @@ class VaultCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        patcher = patch.object(vc, "KDF_PARAMS", FAST_KDF)
-        patcher.start()
-        cls.addClassCleanup(patcher.stop)
+        use_cheap_kdf(cls)
         cls.counsellor = new_test_user(
             cls.env,
             login="vault_c1",

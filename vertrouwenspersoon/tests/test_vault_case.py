@@ -376,7 +376,7 @@ class TestVaultDump(TransactionCase):
             )
             env.flush_all()
             cipher = case.sudo().description_enc
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             try:
                 result = subprocess.run(
                     [pg_dump, "--format=p", "--no-owner", cr.dbname],
@@ -395,4 +395,4 @@ class TestVaultDump(TransactionCase):
                 env["vp.vault"].sudo().search([("user_id", "=", user.id)]).unlink()
                 counsellors = env.ref("vertrouwenspersoon.group_vp_counsellor")
                 user.sudo().write({"active": False, "groups_id": [Command.unlink(counsellors.id)]})
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit

@@ -5,15 +5,13 @@ import base64
 import json
 import os
 import re
-from unittest.mock import patch
 
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models import vault as vault_module
-from ..models import vault_crypto as vc
+from .common import use_cheap_kdf
 
-FAST_KDF = {"alg": "scrypt", "n": 2**14, "r": 8, "p": 1}
 PASS = "Zeven eiken in de Linde 2024"
 URL = "/vertrouwenspersoon/vault"
 
@@ -23,9 +21,7 @@ class TestVaultHttp(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        patcher = patch.object(vc, "KDF_PARAMS", FAST_KDF)
-        patcher.start()
-        cls.addClassCleanup(patcher.stop)
+        use_cheap_kdf(cls)
         groups = "base.group_user,vertrouwenspersoon.group_vp_counsellor"
         cls.counsellor = new_test_user(cls.env, login="vault_h1", groups=groups)
         cls.colleague = new_test_user(cls.env, login="vault_h2", groups=groups)
