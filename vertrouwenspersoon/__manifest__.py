@@ -25,14 +25,20 @@
     "data": [
         "security/vp_groups.xml",
         "security/ir.model.access.csv",
+        "security/vp_time_security.xml",
         "data/vp_category_data.xml",
         "views/vp_category_views.xml",
         "views/vp_menus.xml",
+        "data/vp_time_data.xml",
+        "views/vp_time_views.xml",
+        "views/vp_budget_views.xml",
+        "report/vp_time_statement_reports.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/vp_time_demo.xml",
     ],
 }
