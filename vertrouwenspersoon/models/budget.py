@@ -93,10 +93,6 @@ class VpExpense(models.Model):
         "res.company", required=True, default=lambda self: self.env.company
     )
 
-    _sql_constraints = [
-        ("amount_positive", "CHECK(amount > 0)", "An expense needs an amount above zero."),
-    ]
-
     @api.constrains("amount")
     def _check_amount(self):
         for expense in self:

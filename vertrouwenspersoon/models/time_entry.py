@@ -92,10 +92,6 @@ class VpTimeEntry(models.Model):
                 entry.hours,
             )
 
-    _sql_constraints = [
-        ("hours_positive", "CHECK(hours > 0)", "Hours must be more than zero."),
-    ]
-
     @api.constrains("hours")
     def _check_hours(self):
         for entry in self:

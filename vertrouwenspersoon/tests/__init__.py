@@ -1,2 +1,4 @@
 from . import test_foundation
 from . import test_translation
+from . import test_time
+from . import test_time_security
