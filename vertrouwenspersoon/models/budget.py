@@ -72,9 +72,7 @@ class VpExpense(models.Model):
     _rec_name = "description"
 
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
-    budget_id = fields.Many2one(
-        "vp.budget", string="Budget", required=True, ondelete="restrict", index=True
-    )
+    budget_id = fields.Many2one("vp.budget", required=True, ondelete="restrict", index=True)
     cost_category = fields.Selection(related="budget_id.cost_category", store=True)
     amount = fields.Monetary(required=True, currency_field="currency_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -83,7 +81,6 @@ class VpExpense(models.Model):
     receipt_filename = fields.Char()
     counsellor_id = fields.Many2one(
         "res.users",
-        string="Counsellor",
         required=True,
         default=lambda self: self.env.user,
         ondelete="restrict",

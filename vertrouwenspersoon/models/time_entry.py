@@ -67,7 +67,6 @@ class VpTimeEntry(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     counsellor_id = fields.Many2one(
         "res.users",
-        string="Counsellor",
         required=True,
         default=lambda self: self.env.user,
         ondelete="restrict",

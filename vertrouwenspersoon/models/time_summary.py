@@ -53,7 +53,7 @@ class VpTimeSummary(models.Model):
 
     date = fields.Date(string="Month", readonly=True)
     year = fields.Integer(readonly=True, aggregator=None)
-    counsellor_id = fields.Many2one("res.users", string="Counsellor", readonly=True)
+    counsellor_id = fields.Many2one("res.users", readonly=True)
     activity_type = fields.Selection(ACTIVITY_TYPES, string="Activity", readonly=True)
     hours = fields.Float(readonly=True, digits=(6, 2))
     company_id = fields.Many2one("res.company", readonly=True)
@@ -87,7 +87,7 @@ class VpTimeGuideline(models.Model):
     _rec_name = "counsellor_id"
 
     year = fields.Integer(readonly=True, aggregator=None)
-    counsellor_id = fields.Many2one("res.users", string="Counsellor", readonly=True)
+    counsellor_id = fields.Many2one("res.users", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     hours = fields.Float(string="Hours registered", readonly=True, digits=(6, 2))
     guideline_year_hours = fields.Float(

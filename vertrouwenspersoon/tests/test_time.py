@@ -95,7 +95,7 @@ class TestTimeEntry(VpTimeCommon):
 
         def frozen(model, year, company):
             if year == self.year:
-                raise UserError("published")
+                raise UserError(model.env._("published"))
             return original(model, year, company)
 
         with patch.object(
