@@ -1,5 +1,7 @@
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from .time_summary import create_sql_view
 
 COST_CATEGORIES = [
     ("basic_training", "Basic training and certification"),
@@ -111,23 +113,6 @@ class VpExpense(models.Model):
             if budget.company_id != expense.company_id:
                 raise ValidationError(_("The budget belongs to another company."))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records._check_records_not_published()
-        return records
-
-    def write(self, vals):
-        self._check_records_not_published()
-        res = super().write(vals)
-        if "date" in vals or "company_id" in vals:
-            self._check_records_not_published()
-        return res
-
-    def unlink(self):
-        self._check_records_not_published()
-        return super().unlink()
-
 
 class VpExpenseSummary(models.Model):
     """Spending per month and cost category: totals only, no descriptions or receipts."""
@@ -144,10 +129,10 @@ class VpExpenseSummary(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
+        create_sql_view(
+            self.env.cr,
+            self._table,
+            """
                 SELECT MIN(x.id) AS id,
                        date_trunc('month', x.date)::date AS date,
                        EXTRACT(YEAR FROM x.date)::int AS year,
@@ -157,6 +142,5 @@ class VpExpenseSummary(models.Model):
                   FROM vp_expense x
                   JOIN vp_budget b ON b.id = x.budget_id
               GROUP BY date_trunc('month', x.date), EXTRACT(YEAR FROM x.date),
-                       b.cost_category, x.company_id
-            )"""
+                       b.cost_category, x.company_id""",
         )

@@ -16,7 +16,10 @@ ACTIVITY_TYPES = [
 
 
 class VpPublishedYearMixin(models.AbstractModel):
-    """Entries of a year whose annual report is published are frozen."""
+    """Entries of a year whose annual report is published are frozen.
+
+    Models inheriting it have the fields `date` and `company_id`.
+    """
 
     _name = "vp.published.year.mixin"
     _description = "Frozen once the annual report of the year is published"
@@ -53,6 +56,23 @@ class VpPublishedYearMixin(models.AbstractModel):
     def _check_records_not_published(self):
         for year, company in {(rec.date.year, rec.company_id) for rec in self if rec.date}:
             self._check_year_not_published(year, company)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records._check_records_not_published()
+        return records
+
+    def write(self, vals):
+        self._check_records_not_published()
+        res = super().write(vals)
+        if "date" in vals or "company_id" in vals:
+            self._check_records_not_published()
+        return res
+
+    def unlink(self):
+        self._check_records_not_published()
+        return super().unlink()
 
 
 class VpTimeEntry(models.Model):
@@ -122,20 +142,3 @@ class VpTimeEntry(models.Model):
                         hours=round(total, 2),
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records._check_records_not_published()
-        return records
-
-    def write(self, vals):
-        self._check_records_not_published()
-        res = super().write(vals)
-        if "date" in vals or "company_id" in vals:
-            self._check_records_not_published()
-        return res
-
-    def unlink(self):
-        self._check_records_not_published()
-        return super().unlink()

@@ -17,6 +17,12 @@ INDICATORS = [
 ]
 
 
+def create_sql_view(cr, table, select):
+    """(Re)create the SQL view `table` of an aggregated, read-only report model."""
+    tools.drop_view_if_exists(cr, table)
+    cr.execute(f"CREATE VIEW {table} AS ({select})")
+
+
 def indicator_for(ratio):
     """Map hours / pro-rata guideline to an indicator key (ratio 1.0 = exactly on it)."""
     if ratio < 0.5:
@@ -59,10 +65,10 @@ class VpTimeSummary(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
+        create_sql_view(
+            self.env.cr,
+            self._table,
+            """
                 SELECT MIN(e.id) AS id,
                        date_trunc('month', e.date)::date AS date,
                        EXTRACT(YEAR FROM e.date)::int AS year,
@@ -72,8 +78,7 @@ class VpTimeSummary(models.Model):
                        e.company_id
                   FROM vp_time_entry e
               GROUP BY date_trunc('month', e.date), EXTRACT(YEAR FROM e.date),
-                       e.counsellor_id, e.activity_type, e.company_id
-            )"""
+                       e.counsellor_id, e.activity_type, e.company_id""",
         )
 
 
@@ -109,18 +114,17 @@ class VpTimeGuideline(models.Model):
     indicator = fields.Selection(INDICATORS, compute="_compute_guideline")
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
+        create_sql_view(
+            self.env.cr,
+            self._table,
+            """
                 SELECT MIN(e.id) AS id,
                        EXTRACT(YEAR FROM e.date)::int AS year,
                        e.counsellor_id,
                        e.company_id,
                        SUM(e.hours) AS hours
                   FROM vp_time_entry e
-              GROUP BY EXTRACT(YEAR FROM e.date), e.counsellor_id, e.company_id
-            )"""
+              GROUP BY EXTRACT(YEAR FROM e.date), e.counsellor_id, e.company_id""",
         )
 
     @api.model
