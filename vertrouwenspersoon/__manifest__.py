@@ -25,10 +25,15 @@
     "data": [
         "security/vp_groups.xml",
         "security/ir.model.access.csv",
+        "security/vp_case_security.xml",
         "security/vp_time_security.xml",
         "data/vp_category_data.xml",
         "views/vp_category_views.xml",
         "views/vp_menus.xml",
+        "data/vp_case_data.xml",
+        "data/vp_case_cron.xml",
+        "views/vp_case_views.xml",
+        "report/vp_case_inzage_report.xml",
         "data/vp_time_data.xml",
         "views/vp_time_views.xml",
         "views/vp_budget_views.xml",
@@ -39,6 +44,7 @@
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/vp_case_demo.xml",
         "demo/vp_time_demo.xml",
     ],
 }

@@ -4,3 +4,12 @@ from . import time_summary
 from . import budget
 from . import counsellor_contract
 from . import time_demo
+from . import referral_type
+from . import security_log
+from . import case
+from . import case_retention
+from . import case_contact
+from . import case_document
+from . import case_share
+from . import res_users
+from . import case_dashboard
