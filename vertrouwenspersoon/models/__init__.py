@@ -13,3 +13,4 @@ from . import case_document
 from . import case_share
 from . import res_users
 from . import case_dashboard
+from . import time_case

@@ -5,3 +5,4 @@ from . import test_time_security
 from . import test_case
 from . import test_case_security
 from . import test_case_http
+from . import test_time_case
