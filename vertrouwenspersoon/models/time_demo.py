@@ -51,3 +51,13 @@ class VpTimeEntryDemo(models.Model):
                     )
                     budget -= hours
         return self.sudo().create(vals_list)
+
+    @api.model
+    def _vp_demo_register_contacts(self, weeks=78):
+        """Register the recent demo contact moments as time, as their counsellor would."""
+        since = fields.Datetime.now() - timedelta(weeks=weeks)
+        contacts = self.env["vp.case.contact"].search(
+            [("date", ">=", since), ("date", "<=", fields.Datetime.now())]
+        )
+        for contact in contacts.filtered(lambda c: not c.time_entry_ids):
+            contact.with_user(contact.counsellor_id).action_register_time()
