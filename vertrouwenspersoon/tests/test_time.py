@@ -315,3 +315,28 @@ class TestStatement(VpTimeCommon):
         with self.assertRaises(AccessError):
             statement = self._statement(self.other_counsellor)
             statement.action_print()
+
+
+@tagged("post_install", "-at_install")
+class TestTimeDemo(TransactionCase):
+    """The demo shows what a counsellor would see after a year and a half."""
+
+    def test_demo_time_is_plausible(self):
+        counsellors = [
+            self.env.ref(f"vertrouwenspersoon.{xmlid}", raise_if_not_found=False)
+            for xmlid in ("vp_user_counsellor_internal", "vp_user_counsellor_external")
+        ]
+        if not all(counsellors):
+            self.skipTest("demo data not loaded")
+        for user in counsellors:
+            entries = self.env["vp.time.entry"].with_user(user).search([])
+            weeks = (max(entries.mapped("date")) - min(entries.mapped("date"))).days / 7
+            self.assertGreater(weeks, 70, user.name)
+            per_week = sum(entries.mapped("hours")) / weeks
+            self.assertTrue(1.5 < per_week < 2.6, f"{user.name}: {per_week:.2f} h/week")
+            self.assertTrue(entries.filtered("case_id"), "contact moments registered as time")
+        contract = self.env.ref("vertrouwenspersoon.vp_counsellor_contract_demo_external")
+        self.assertEqual(contract.hourly_rate, 95)
+        budgets = self.env["vp.budget"].search([])
+        self.assertEqual(set(budgets.mapped("year")), {date.today().year - 1, date.today().year})
+        self.assertTrue(all(b.amount_spent <= b.amount for b in budgets))
