@@ -11,7 +11,6 @@ class VpTimeEntryCase(models.Model):
 
     case_id = fields.Many2one(
         "vp.case",
-        string="Case",
         index="btree_not_null",
         ondelete="set null",
         domain="['|', ('counsellor_id', '=', counsellor_id), "

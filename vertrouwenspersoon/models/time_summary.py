@@ -2,6 +2,7 @@ import calendar
 from datetime import date
 
 from odoo import _, api, fields, models, tools
+from odoo.tools import SQL
 
 from .time_entry import ACTIVITY_TYPES
 
@@ -20,7 +21,7 @@ INDICATORS = [
 def create_sql_view(cr, table, select):
     """(Re)create the SQL view `table` of an aggregated, read-only report model."""
     tools.drop_view_if_exists(cr, table)
-    cr.execute(f"CREATE VIEW {table} AS ({select})")
+    cr.execute(SQL("CREATE VIEW %s AS (%s)", SQL.identifier(table), SQL(select)))
 
 
 def indicator_for(ratio):
