@@ -340,3 +340,37 @@ class TestTimeDemo(TransactionCase):
         budgets = self.env["vp.budget"].search([])
         self.assertEqual(set(budgets.mapped("year")), {date.today().year - 1, date.today().year})
         self.assertTrue(all(b.amount_spent <= b.amount for b in budgets))
+
+
+@tagged("post_install", "-at_install")
+class TestTimeViews(VpTimeCommon):
+    def test_menus_open_for_their_role(self):
+        """Every view of the time and budget menus loads for the role the menu is for."""
+        menus = {
+            self.counsellor: "vertrouwenspersoon.menu_vp_time",
+            self.functional_admin: "vertrouwenspersoon.menu_vp_admin_time",
+        }
+        for user, menu_xmlid in menus.items():
+            visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            children = self.env.ref(menu_xmlid).child_id
+            self.assertGreaterEqual(len(children), 4)
+            for menu in children:
+                self.assertIn(menu.id, visible, menu.name)
+                action = menu.action.sudo()
+                modes = [(False, mode) for mode in action.view_mode.split(",")]
+                views = self.env[action.res_model].with_user(user).get_views(modes)
+                self.assertEqual(len(views["views"]), len(modes), action.name)
+
+    def test_dutch_labels(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(["vertrouwenspersoon"], ["nl_NL"])
+        Entry = self.env["vp.time.entry"].with_context(lang="nl_NL")
+        labels = dict(Entry._fields["activity_type"]._description_selection(Entry.env))
+        self.assertEqual(labels["support"], "Opvang en begeleiding")
+        self.assertEqual(
+            labels["network"],
+            "Overleg met samenwerkingspartners (arbodienst, bedrijfsarts, OR)",
+        )
+        Budget = self.env["vp.budget"].with_context(lang="nl_NL")
+        labels = dict(Budget._fields["cost_category"]._description_selection(Budget.env))
+        self.assertEqual(labels["outside_meeting"], "Gesprek buiten de organisatie")
