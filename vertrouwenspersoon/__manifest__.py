@@ -27,6 +27,7 @@
         "security/ir.model.access.csv",
         "security/vp_case_security.xml",
         "security/vault_security.xml",
+        "security/vp_time_security.xml",
         "data/vp_category_data.xml",
         "views/vp_category_views.xml",
         "views/vp_menus.xml",
@@ -37,6 +38,10 @@
         "views/vp_case_views.xml",
         "report/vp_case_inzage_report.xml",
         "views/vp_vault_case_views.xml",
+        "data/vp_time_data.xml",
+        "views/vp_time_views.xml",
+        "views/vp_budget_views.xml",
+        "report/vp_time_statement_reports.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -45,5 +50,6 @@
         "demo/hr_employee_demo.xml",
         "demo/vp_vault_demo.xml",
         "demo/vp_case_demo.xml",
+        "demo/vp_time_demo.xml",
     ],
 }

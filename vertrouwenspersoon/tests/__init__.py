@@ -6,3 +6,6 @@ from . import test_case
 from . import test_case_security
 from . import test_case_http
 from . import test_vault_case
+from . import test_time
+from . import test_time_security
+from . import test_time_case
