@@ -25,9 +25,14 @@
     "data": [
         "security/vp_groups.xml",
         "security/ir.model.access.csv",
+        "security/vp_report_security.xml",
+        "data/vp_report_data.xml",
         "data/vp_category_data.xml",
         "views/vp_category_views.xml",
         "views/vp_menus.xml",
+        "report/vp_annual_report_templates.xml",
+        "views/vp_awareness_views.xml",
+        "views/vp_annual_report_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
