@@ -39,5 +39,6 @@
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/vp_report_demo.xml",
     ],
 }

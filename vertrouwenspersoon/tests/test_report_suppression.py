@@ -99,19 +99,19 @@ class TestSuppressionExamples(BaseCase):
 
 
 if st is not None:
-    tables = st.lists(st.integers(min_value=0, max_value=9), min_size=2, max_size=5)
+    tables = st.lists(st.integers(min_value=0, max_value=8), min_size=2, max_size=5)
 
     @tagged("post_install", "-at_install")
     class TestSuppressionProperties(BaseCase):
         @settings(
-            max_examples=300, deadline=None, suppress_health_check=list(HealthCheck)
+            max_examples=200, deadline=None, suppress_health_check=list(HealthCheck)
         )
         @given(values=tables, threshold=st.integers(min_value=3, max_value=6))
         def test_partition_tables_disclose_nothing(self, values, threshold):
             self._check(values, threshold, None, "partition")
 
         @settings(
-            max_examples=300, deadline=None, suppress_health_check=list(HealthCheck)
+            max_examples=200, deadline=None, suppress_health_check=list(HealthCheck)
         )
         @given(
             values=tables,
