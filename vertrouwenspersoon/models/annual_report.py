@@ -146,6 +146,7 @@ class VpAnnualReport(models.Model):
     # ------------------------------------------------------------------ life cycle
 
     def write(self, vals):
+        self.check_access("write")  # access errors first, for everyone without access
         if any(rec.state == "published" for rec in self):
             raise UserError(
                 self.env._(
@@ -156,6 +157,7 @@ class VpAnnualReport(models.Model):
         return super().write(vals)
 
     def unlink(self):
+        self.check_access("unlink")
         if any(rec.state == "published" for rec in self):
             raise UserError(self.env._("A published annual report cannot be deleted."))
         return super().unlink()
