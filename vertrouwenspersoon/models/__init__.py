@@ -4,3 +4,12 @@ from . import awareness
 from . import signal
 from . import annual_report
 from . import annual_report_outputs
+from . import referral_type
+from . import security_log
+from . import case
+from . import case_retention
+from . import case_contact
+from . import case_document
+from . import case_share
+from . import res_users
+from . import case_dashboard
