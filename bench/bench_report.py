@@ -56,9 +56,7 @@ def seed(env, n_cases):
     from odoo.tests import new_test_user
 
     cr = env.cr
-    user = new_test_user(
-        env, "bench_vp_report", groups="vertrouwenspersoon.group_vp_counsellor"
-    )
+    user = new_test_user(env, "bench_vp_report", groups="vertrouwenspersoon.group_vp_counsellor")
     company = env.ref("base.main_company").id
     started = time.time()
     for year, count in ((YEAR, n_cases), (YEAR - 1, n_cases // 2), (YEAR - 2, n_cases // 2)):

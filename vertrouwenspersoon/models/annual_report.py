@@ -81,8 +81,7 @@ class VpAnnualReport(models.Model):
     threshold = fields.Integer(
         default=lambda self: self._default_threshold(),
         required=True,
-        help="Counts above zero and below this number are shown as '< threshold'. "
-        "At least 3.",
+        help="Counts above zero and below this number are shown as '< threshold'. At least 3.",
     )
     narrative_signals = fields.Html(string="Signals and trends")
     narrative_advice = fields.Html(string="Advice to management")
@@ -95,9 +94,7 @@ class VpAnnualReport(models.Model):
         copy=False,
         help="The protected figures as published. Holds no suppressed value.",
     )
-    figures_html = fields.Html(
-        string="Figures", compute="_compute_figures_html", sanitize=False
-    )
+    figures_html = fields.Html(string="Figures", compute="_compute_figures_html", sanitize=False)
 
     _sql_constraints = [
         ("year_range", "CHECK(year BETWEEN 2000 AND 2999)", "The year is not valid."),
@@ -105,8 +102,10 @@ class VpAnnualReport(models.Model):
 
     @api.model
     def _default_threshold(self):
-        param = self.env["ir.config_parameter"].sudo().get_param(
-            "vertrouwenspersoon.report_threshold", DEFAULT_THRESHOLD
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("vertrouwenspersoon.report_threshold", DEFAULT_THRESHOLD)
         )
         try:
             return max(int(param), rs.MIN_THRESHOLD)
@@ -139,9 +138,7 @@ class VpAnnualReport(models.Model):
             if rec.scope == "counsellor" and not rec.counsellor_id.has_group(
                 "vertrouwenspersoon.group_vp_counsellor"
             ):
-                raise ValidationError(
-                    self.env._("A report for one counsellor needs a counsellor.")
-                )
+                raise ValidationError(self.env._("A report for one counsellor needs a counsellor."))
 
     # ------------------------------------------------------------------ life cycle
 
@@ -316,7 +313,7 @@ class VpAnnualReport(models.Model):
         Contact = self._model("vp.case.contact")
         if Contact is None:
             return {"count": 0, "hours": 0.0}
-        start, end = self._period(year)
+        start = self._period(year)[0]
         domain = [
             ("date", ">=", fields.Datetime.to_datetime(start)),
             ("date", "<", fields.Datetime.to_datetime(date(year + 1, 1, 1))),
@@ -332,9 +329,7 @@ class VpAnnualReport(models.Model):
         domain = self._scope_domain() + [("date", ">=", start), ("date", "<=", end)]
         return {
             activity: hours or 0.0
-            for activity, hours in Entry._read_group(
-                domain, ["activity_type"], ["hours:sum"]
-            )
+            for activity, hours in Entry._read_group(domain, ["activity_type"], ["hours:sum"])
         }
 
     def _query_budget(self, year):
@@ -385,8 +380,10 @@ class VpAnnualReport(models.Model):
         ]
 
     def _guideline_hours_per_week(self):
-        param = self.env["ir.config_parameter"].sudo().get_param(
-            "vertrouwenspersoon.guideline_hours_per_week", DEFAULT_GUIDELINE
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("vertrouwenspersoon.guideline_hours_per_week", DEFAULT_GUIDELINE)
         )
         try:
             return float(param)
@@ -520,12 +517,8 @@ class VpAnnualReport(models.Model):
                     "key": key,
                     "mode": mode,
                     "rows": rows,
-                    "total": {
-                        str(y): per_year[y].get(key, ({}, None, False))[1] for y in years
-                    },
-                    "hidden": {
-                        str(y): per_year[y].get(key, ({}, None, False))[2] for y in years
-                    },
+                    "total": {str(y): per_year[y].get(key, ({}, None, False))[1] for y in years},
+                    "hidden": {str(y): per_year[y].get(key, ({}, None, False))[2] for y in years},
                 }
             )
         contacts = self._query_contacts(self.year)
@@ -651,9 +644,11 @@ class VpAnnualReport(models.Model):
         bar_area, label_w, row_h = 260, 230, 22
         height = row_h * len(rows) + 10
         parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_area + 60}" '
-            f'height="{height}" font-family="Helvetica, Arial, sans-serif" '
-            'font-size="11">'
+            (
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_area + 60}" '
+                f'height="{height}" font-family="Helvetica, Arial, sans-serif" '
+                'font-size="11">'
+            )
         ]
         for i, row in enumerate(rows):
             cell = row["cells"][year]
@@ -668,9 +663,7 @@ class VpAnnualReport(models.Model):
                     f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="{row_h - 6}" '
                     'fill="#2e6f8e"/>'
                 )
-            parts.append(
-                f'<text x="{label_w + width + 4}" y="{y + 15}">{escape(cell["d"])}</text>'
-            )
+            parts.append(f'<text x="{label_w + width + 4}" y="{y + 15}">{escape(cell["d"])}</text>')
         parts.append("</svg>")
         svg = "".join(parts).encode()
         return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()

@@ -7,6 +7,9 @@ import subprocess
 from contextlib import contextmanager
 from unittest.mock import patch
 
+import openpyxl
+from PyPDF2 import PdfReader
+
 from odoo.tests import new_test_user
 
 YEAR = 2025
@@ -41,8 +44,6 @@ def pdf_text(pdf_bytes):
         )
         text = result.stdout.decode()
     else:
-        from PyPDF2 import PdfReader
-
         reader = PdfReader(io.BytesIO(pdf_bytes))
         text = "\n".join(page.extract_text() for page in reader.pages)
     return " ".join(text.split())
@@ -50,8 +51,6 @@ def pdf_text(pdf_bytes):
 
 def xlsx_sheets(xlsx_bytes):
     """{sheet title: [[cell values of a row], ...]} of a workbook."""
-    import openpyxl
-
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx_bytes), read_only=True)
     return {
         sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)]

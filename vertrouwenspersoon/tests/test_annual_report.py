@@ -145,8 +145,12 @@ class TestAnnualReport(ReportUsersMixin, TransactionCase):
             }
         )
         Awareness.create({"date": f"{YEAR + 1}-01-10", "topic": "Next year", "duration": 2})
-        signal = self.env["vp.signal"].with_user(self.counsellor).create(
-            {"date": f"{YEAR}-06-01", "subject": "Werkdruk op de nachtdienst", "text": "..."}
+        signal = (
+            self.env["vp.signal"]
+            .with_user(self.counsellor)
+            .create(
+                {"date": f"{YEAR}-06-01", "subject": "Werkdruk op de nachtdienst", "text": "..."}
+            )
         )
         signal.action_send()
         with self.assertRaises(UserError):
@@ -217,5 +221,3 @@ class TestAnnualReportOutputs(ReportUsersMixin, HttpCase):
 
     def _count_sheet_titles(self, report):
         return {t[:31] for t in report._table_titles().values()}
-
-

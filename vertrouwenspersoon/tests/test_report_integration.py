@@ -50,9 +50,7 @@ class TestReportOnCases(ReportUsersMixin, TransactionCase):
         closed = cls.cases[:6] | cls.cases[13] | cls.cases[14]
         closed.write({"outcome": "resolved"})
         closed.write({"state": "closed"})
-        for case, day in zip(
-            closed, ["-03-01"] * 6 + ["-02-01", "-05-01"], strict=True
-        ):
+        for case, day in zip(closed, ["-03-01"] * 6 + ["-02-01", "-05-01"], strict=True):
             year = YEAR - 1 if case == cls.cases[14] else YEAR
             case.date_closed = f"{year}{day}"
         for case in cls.cases[:12]:
@@ -120,8 +118,10 @@ class TestReportOnCases(ReportUsersMixin, TransactionCase):
                 for i, activity in enumerate(["support", "support", "prevention"])
             ]
         )
-        budget = self.env["vp.budget"].sudo().create(
-            {"year": YEAR, "cost_category": "further_training", "amount": 1500}
+        budget = (
+            self.env["vp.budget"]
+            .sudo()
+            .create({"year": YEAR, "cost_category": "further_training", "amount": 1500})
         )
         self.env["vp.expense"].sudo().create(
             {

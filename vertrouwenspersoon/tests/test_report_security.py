@@ -94,11 +94,20 @@ class TestReportAccess(ReportFixtureMixin, TransactionCase):
 
     def test_director_reads_nothing_else_of_the_addon(self):
         self.env["vp.awareness"].with_user(self.counsellor).create({"topic": "Workshop"})
-        draft_signal = self.env["vp.signal"].with_user(self.counsellor).create(
-            {"subject": "Concept signaal", "text": "..."}
+        draft_signal = (
+            self.env["vp.signal"]
+            .with_user(self.counsellor)
+            .create({"subject": "Concept signaal", "text": "..."})
         )
-        for model in ("vp.awareness", "vp.case", "vp.case.contact", "vp.time.entry",
-                      "vp.budget", "vp.expense", "vp.security.log"):
+        for model in (
+            "vp.awareness",
+            "vp.case",
+            "vp.case.contact",
+            "vp.time.entry",
+            "vp.budget",
+            "vp.expense",
+            "vp.security.log",
+        ):
             if model not in self.env:
                 continue
             with self.assertRaises(AccessError, msg=model):
@@ -160,9 +169,7 @@ class TestReportRoutes(ReportFixtureMixin, HttpCase):
         self.assertIn(b"&lt; 5", response.content)
         response = self._get(f"/report/xlsx/{XLSX}/{self.published.id}")
         self.assertEqual(response.status_code, 200)
-        values = [
-            v for rows in xlsx_sheets(response.content).values() for r in rows for v in r
-        ]
+        values = [v for rows in xlsx_sheets(response.content).values() for r in rows for v in r]
         self.assertIn("< 5", values)
 
     def test_director_gets_no_draft_through_the_routes(self):

@@ -103,16 +103,12 @@ if st is not None:
 
     @tagged("post_install", "-at_install")
     class TestSuppressionProperties(BaseCase):
-        @settings(
-            max_examples=200, deadline=None, suppress_health_check=list(HealthCheck)
-        )
+        @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
         @given(values=tables, threshold=st.integers(min_value=3, max_value=6))
         def test_partition_tables_disclose_nothing(self, values, threshold):
             self._check(values, threshold, None, "partition")
 
-        @settings(
-            max_examples=200, deadline=None, suppress_health_check=list(HealthCheck)
-        )
+        @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
         @given(
             values=tables,
             threshold=st.integers(min_value=3, max_value=6),
@@ -137,9 +133,7 @@ if st is not None:
             possible = brute_force_values(values, statuses, threshold, known_total, mode)
             for i, options in possible.items():
                 self.assertIn(values[i], options, "the true value must stay possible")
-                self.assertGreater(
-                    len(options), 1, f"cell {i} of {values} follows from {statuses}"
-                )
+                self.assertGreater(len(options), 1, f"cell {i} of {values} follows from {statuses}")
 
 else:  # pragma: no cover
 
