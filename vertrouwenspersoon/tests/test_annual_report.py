@@ -221,3 +221,23 @@ class TestAnnualReportOutputs(ReportUsersMixin, HttpCase):
 
     def _count_sheet_titles(self, report):
         return {t[:31] for t in report._table_titles().values()}
+
+    def test_pdf_is_dutch_when_dutch_is_installed(self):
+        self.env["res.lang"]._activate_lang("nl_NL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["vertrouwenspersoon"], ["nl_NL"], overwrite=True
+        )
+        self.director.lang = "en_US"  # the reader's own language does not matter
+        report = self._new_report()
+        with self.fake_source({YEAR: fake_counts()}):
+            report.action_publish()
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.director)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("vertrouwenspersoon.vp_annual_report_action_pdf", report.ids)
+        )
+        text = pdf_text(pdf)
+        self.assertIn("Kerncijfers", text)
+        self.assertIn("Nieuwe meldingen", text)
+        self.assertIn("< 5", text)
