@@ -58,7 +58,6 @@ class VpAnnualReport(models.Model):
     )
     counsellor_id = fields.Many2one(
         "res.users",
-        string="Counsellor",
         required=True,
         default=lambda self: self.env.user,
         ondelete="restrict",

@@ -26,7 +26,6 @@ class VpAwareness(models.Model):
     duration = fields.Float(string="Duration (hours)")
     counsellor_id = fields.Many2one(
         "res.users",
-        string="Counsellor",
         required=True,
         default=lambda self: self.env.user,
         ondelete="restrict",

@@ -29,7 +29,6 @@ class VpSignal(models.Model):
     sent_date = fields.Datetime(readonly=True)
     counsellor_id = fields.Many2one(
         "res.users",
-        string="Counsellor",
         required=True,
         default=lambda self: self.env.user,
         ondelete="restrict",
