@@ -1,5 +1,6 @@
 from . import category
 from . import report_suppression
+from . import counsellor_owned
 from . import awareness
 from . import signal
 from . import annual_report

@@ -42,6 +42,7 @@ class VpAnnualReport(models.Model):
     """
 
     _name = "vp.annual.report"
+    _inherit = ["vp.counsellor.owned.mixin"]
     _description = "Annual report"
     _order = "year desc, version desc, id desc"
 
@@ -55,15 +56,6 @@ class VpAnnualReport(models.Model):
         default="company",
         help="Whole organisation: the figures of all counsellors of the company. "
         "One counsellor: only the figures of the counsellor below.",
-    )
-    counsellor_id = fields.Many2one(
-        "res.users",
-        required=True,
-        default=lambda self: self.env.user,
-        ondelete="restrict",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
     )
     state = fields.Selection(
         [("draft", "Draft"), ("published", "Published")],

@@ -5,6 +5,7 @@ class VpAwareness(models.Model):
     """An awareness activity (voorlichting) given by a counsellor; feeds the annual report."""
 
     _name = "vp.awareness"
+    _inherit = ["vp.counsellor.owned.mixin"]
     _description = "Awareness activity"
     _order = "date desc, id desc"
 
@@ -24,15 +25,6 @@ class VpAwareness(models.Model):
     topic = fields.Char(required=True)
     participants = fields.Integer()
     duration = fields.Float(string="Duration (hours)")
-    counsellor_id = fields.Many2one(
-        "res.users",
-        required=True,
-        default=lambda self: self.env.user,
-        ondelete="restrict",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
 
     _sql_constraints = [
         (

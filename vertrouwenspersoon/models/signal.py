@@ -9,6 +9,7 @@ class VpSignal(models.Model):
     """
 
     _name = "vp.signal"
+    _inherit = ["vp.counsellor.owned.mixin"]
     _description = "Signal to the board"
     _order = "date desc, id desc"
 
@@ -27,15 +28,6 @@ class VpSignal(models.Model):
         readonly=True,
     )
     sent_date = fields.Datetime(readonly=True)
-    counsellor_id = fields.Many2one(
-        "res.users",
-        required=True,
-        default=lambda self: self.env.user,
-        ondelete="restrict",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
 
     def action_send(self):
         if any(rec.state == "sent" for rec in self):
