@@ -5,6 +5,11 @@ from . import awareness
 from . import signal
 from . import annual_report
 from . import annual_report_outputs
+from . import time_entry
+from . import time_summary
+from . import budget
+from . import counsellor_contract
+from . import time_demo
 from . import referral_type
 from . import security_log
 from . import case
@@ -14,3 +19,4 @@ from . import case_document
 from . import case_share
 from . import res_users
 from . import case_dashboard
+from . import time_case

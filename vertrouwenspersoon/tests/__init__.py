@@ -7,3 +7,6 @@ from . import test_case
 from . import test_case_security
 from . import test_case_http
 from . import test_report_integration
+from . import test_time
+from . import test_time_security
+from . import test_time_case
