@@ -19,7 +19,6 @@ Prints a table of medians. The database is dropped afterwards unless --keep.
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -31,25 +30,6 @@ import dev
 
 DB = "vp_bench_report"
 YEAR = 2025
-
-
-def install(pg):
-    pg.drop_database(DB)
-    dev.info(f"installing the addon into {DB} (no demo data)")
-    rc = subprocess.call(
-        dev.odoo_command(
-            pg,
-            DB,
-            "-i",
-            dev.ADDON,
-            "--without-demo=all",
-            "--stop-after-init",
-            "--no-http",
-            "--log-level=warn",
-        )
-    )
-    if rc:
-        sys.exit(f"install failed ({rc})")
 
 
 def seed(env, n_cases):
@@ -157,7 +137,7 @@ def main():
     pg.start()
     port = dev.free_port()
     try:
-        install(pg)
+        dev.install_scratch(pg, DB)
         import odoo
         from odoo import api
         from odoo.tools import config

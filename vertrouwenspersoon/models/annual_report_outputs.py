@@ -85,40 +85,24 @@ class VpAnnualReportXlsx(models.AbstractModel):
         sheet.write_number(row + 2, 1, time["per_week"])
 
         budget = figures["budget"]
-        sheet = workbook.add_worksheet(_("Budget"))
-        sheet.set_column(0, 0, 45)
-        sheet.set_column(1, 2, 14)
-        sheet.write(0, 0, _("Budget (%(currency)s)", currency=budget["currency"]), title)
-        sheet.write(2, 1, _("Planned"), bold)
-        sheet.write(2, 2, _("Spent"), bold)
-        row = 3
-        for line in budget["rows"]:
-            sheet.write(row, 0, line["label"])
-            sheet.write_number(row, 1, line["planned"])
-            sheet.write_number(row, 2, line["spent"])
-            row += 1
-        sheet.write(row, 0, _("Total"), bold)
-        sheet.write_number(row, 1, budget["planned"])
-        sheet.write_number(row, 2, budget["spent"])
-
-        awareness = figures["awareness"]
-        sheet = workbook.add_worksheet(_("Awareness"))
-        sheet.set_column(0, 0, 45)
-        sheet.set_column(1, 3, 14)
-        sheet.write(0, 0, _("Awareness activities"), title)
-        for col, head in enumerate([_("Activities"), _("Participants"), _("Hours")], 1):
-            sheet.write(2, col, head, bold)
-        row = 3
-        for line in awareness["rows"]:
-            sheet.write(row, 0, line["label"])
-            sheet.write_number(row, 1, line["activities"])
-            sheet.write_number(row, 2, line["participants"])
-            sheet.write_number(row, 3, line["hours"])
-            row += 1
-        sheet.write(row, 0, _("Total"), bold)
-        sheet.write_number(row, 1, awareness["activities"])
-        sheet.write_number(row, 2, awareness["participants"])
-        sheet.write_number(row, 3, awareness["hours"])
+        self._write_amount_sheet(
+            workbook.add_worksheet(_("Budget")),
+            _("Budget (%(currency)s)", currency=budget["currency"]),
+            [("planned", _("Planned")), ("spent", _("Spent"))],
+            budget,
+            (title, bold),
+        )
+        self._write_amount_sheet(
+            workbook.add_worksheet(_("Awareness")),
+            _("Awareness activities"),
+            [
+                ("activities", _("Activities")),
+                ("participants", _("Participants")),
+                ("hours", _("Hours")),
+            ],
+            figures["awareness"],
+            (title, bold),
+        )
 
         sheet = workbook.add_worksheet(_("Signals"))
         sheet.set_column(0, 0, 14)
@@ -127,6 +111,24 @@ class VpAnnualReportXlsx(models.AbstractModel):
         for row, signal in enumerate(figures["signals"], start=2):
             sheet.write(row, 0, signal["date"])
             sheet.write(row, 1, signal["subject"])
+
+    def _write_amount_sheet(self, sheet, heading, columns, section, formats):
+        """A sheet of amounts or activity numbers (not counts of cases: not suppressed)."""
+        title, bold = formats
+        sheet.set_column(0, 0, 45)
+        sheet.set_column(1, len(columns), 14)
+        sheet.write(0, 0, heading, title)
+        for col, (_key, label) in enumerate(columns, start=1):
+            sheet.write(2, col, label, bold)
+        row = 3
+        for line in section["rows"]:
+            sheet.write(row, 0, line["label"])
+            for col, (key, _label) in enumerate(columns, start=1):
+                sheet.write_number(row, col, line[key])
+            row += 1
+        sheet.write(row, 0, self.env._("Total"), bold)
+        for col, (key, _label) in enumerate(columns, start=1):
+            sheet.write_number(row, col, section[key])
 
     def _write_cell(self, sheet, row, col, cell, fmt):
         if not cell:

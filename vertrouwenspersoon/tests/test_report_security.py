@@ -175,27 +175,33 @@ class TestReportRoutes(ReportFixtureMixin, HttpCase):
         values = [v for rows in xlsx_sheets(response.content).values() for r in rows for v in r]
         self.assertIn("< 5", values)
 
-    def test_director_gets_no_draft_through_the_routes(self):
-        self.authenticate("vp_r_director", "vp_r_director_pw1")
-        for url in (
-            f"/report/pdf/{PDF}/{self.draft.id}",
-            f"/report/html/{PDF}/{self.draft.id}",
-            f"/report/xlsx/{XLSX}/{self.draft.id}",
-            f"/report/pdf/{PDF}/{self.other_company_report.id}",
-        ):
+    def _assert_refused(self, urls, secret):
+        for url in urls:
             response = self._get(url)
             self.assertNotEqual(response.status_code, 200, url)
-            self.assertNotIn(b"Concept: nog niet delen", response.content, url)
+            self.assertNotIn(secret, response.content, url)
             self.assertNotIn(b"%PDF", response.content[:10], url)
             self.assertNotIn(b"PK", response.content[:2], url)
 
+    def test_director_gets_no_draft_through_the_routes(self):
+        self.authenticate("vp_r_director", "vp_r_director_pw1")
+        self._assert_refused(
+            [
+                f"/report/pdf/{PDF}/{self.draft.id}",
+                f"/report/html/{PDF}/{self.draft.id}",
+                f"/report/xlsx/{XLSX}/{self.draft.id}",
+                f"/report/pdf/{PDF}/{self.other_company_report.id}",
+            ],
+            b"Concept: nog niet delen",
+        )
+
     def test_employee_gets_nothing_through_the_routes(self):
         self.authenticate("vp_r_emp", "vp_r_emp")
-        for url in (
-            f"/report/pdf/{PDF}/{self.published.id}",
-            f"/report/html/{PDF}/{self.published.id}",
-            f"/report/xlsx/{XLSX}/{self.published.id}",
-        ):
-            response = self._get(url)
-            self.assertNotEqual(response.status_code, 200, url)
-            self.assertNotIn(b"Investeer", response.content, url)
+        self._assert_refused(
+            [
+                f"/report/pdf/{PDF}/{self.published.id}",
+                f"/report/html/{PDF}/{self.published.id}",
+                f"/report/xlsx/{XLSX}/{self.published.id}",
+            ],
+            b"Investeer",
+        )
