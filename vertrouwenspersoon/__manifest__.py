@@ -25,14 +25,20 @@
     "data": [
         "security/vp_groups.xml",
         "security/ir.model.access.csv",
+        "security/appointment_security.xml",
         "data/vp_category_data.xml",
         "views/vp_category_views.xml",
         "views/vp_menus.xml",
+        "data/vp_appointment_data.xml",
+        "views/vp_counsellor_views.xml",
+        "views/vp_appointment_views.xml",
+        "views/vp_appointment_templates.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/appointment_demo.xml",
     ],
 }
