@@ -177,7 +177,7 @@ class VpAppointmentPortal(CustomerPortal):
 
     # ------------------------------------------------------------ portal flow
 
-    @http.route(PORTAL, type="http", auth="user", website=False, methods=["GET"])
+    @http.route(PORTAL, type="http", auth="user", website=True, methods=["GET"])
     def vp_portal_home(self, **kw):
         appointments = (
             request.env["vp.appointment"]
@@ -199,6 +199,7 @@ class VpAppointmentPortal(CustomerPortal):
         f"{PORTAL}/book/<int:profile_id>",
         type="http",
         auth="user",
+        website=True,
         methods=["GET", "POST"],
         csrf=False,
     )
@@ -242,7 +243,9 @@ class VpAppointmentPortal(CustomerPortal):
             back=back,
         )
 
-    @http.route(f"{PORTAL}/<int:appointment_id>", type="http", auth="user", methods=["GET"])
+    @http.route(
+        f"{PORTAL}/<int:appointment_id>", type="http", auth="user", website=True, methods=["GET"]
+    )
     def vp_portal_appointment(self, appointment_id, done=None, **kw):
         appointment = self._vp_portal_appointment(appointment_id)
         if not appointment:
@@ -257,6 +260,7 @@ class VpAppointmentPortal(CustomerPortal):
         f"{PORTAL}/<int:appointment_id>/<string:action>",
         type="http",
         auth="user",
+        website=True,
         methods=["GET", "POST"],
         csrf=False,
     )
@@ -288,7 +292,7 @@ class VpAppointmentPortal(CustomerPortal):
 
     # ------------------------------------------------------------ public flow
 
-    @http.route(PUBLIC, type="http", auth="public", methods=["GET"])
+    @http.route(PUBLIC, type="http", auth="public", website=True, methods=["GET"])
     def vp_public_home(self, **kw):
         return request.render(
             "vertrouwenspersoon.vp_portal_home",
@@ -305,6 +309,7 @@ class VpAppointmentPortal(CustomerPortal):
         f"{PUBLIC}/book/<int:profile_id>",
         type="http",
         auth="public",
+        website=True,
         methods=["GET", "POST"],
         csrf=False,
     )
@@ -323,7 +328,7 @@ class VpAppointmentPortal(CustomerPortal):
                 _("Request not accepted"), _("Your request could not be accepted."), 400, PUBLIC
             )
         error = self._vp_public_contact_error(post)
-        if not error and not request.env["vp.booking.attempt"]._register(
+        if not error and not request.env["vp.booking.attempt"]._record_attempt(
             ip=request.httprequest.remote_addr, email=(post.get("contact_email") or "").strip()
         ):
             error = _(
@@ -369,6 +374,7 @@ class VpAppointmentPortal(CustomerPortal):
         f"{PUBLIC}/<int:appointment_id>/<string:token>",
         type="http",
         auth="public",
+        website=True,
         methods=["GET"],
     )
     def vp_public_appointment(self, appointment_id, token, done=None, **kw):
@@ -385,6 +391,7 @@ class VpAppointmentPortal(CustomerPortal):
         f"{PUBLIC}/<int:appointment_id>/<string:token>/<string:action>",
         type="http",
         auth="public",
+        website=True,
         methods=["GET", "POST"],
         csrf=False,
     )
@@ -396,7 +403,11 @@ class VpAppointmentPortal(CustomerPortal):
         return self._vp_change_request(appointment, action, post, base)
 
     @http.route(
-        "/vertrouwenspersoon/photo/<int:profile_id>", type="http", auth="public", methods=["GET"]
+        "/vertrouwenspersoon/photo/<int:profile_id>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
     )
     def vp_photo(self, profile_id, **kw):
         profile = self._vp_profile(profile_id)

@@ -33,7 +33,7 @@ class VpBookingAttempt(models.Model):
             return 5
 
     @api.model
-    def _register(self, **values):
+    def _record_attempt(self, **values):
         """Record an attempt for each (kind, value); False if any key is over the limit."""
         attempts = self.sudo()
         now = fields.Datetime.now()
