@@ -232,8 +232,10 @@ def main():
     try:
         registry, profile_id = prepare(pg, args.clients)
         n, count, median, worst = bench_slots(registry)
-        print(f"slots: {n} counsellors, {count} free slots over the horizon: "
-              f"median {median:.1f} ms, max {worst:.1f} ms (target < 100 ms)")
+        print(
+            f"slots: {n} counsellors, {count} free slots over the horizon: "
+            f"median {median:.1f} ms, max {worst:.1f} ms (target < 100 ms)"
+        )
         timings, outcomes, elapsed = load_test(
             pg, registry, profile_id, args.clients, args.per_client, args.max_seconds
         )

@@ -412,6 +412,6 @@ class VpAppointmentPortal(CustomerPortal):
     def vp_photo(self, profile_id, **kw):
         profile = self._vp_profile(profile_id)
         if not profile or not profile.image_256:
-            return request.not_found()
+            raise request.not_found()
         stream = request.env["ir.binary"]._get_image_stream_from(profile, "image_256")
         return stream.get_response(max_age=3600)

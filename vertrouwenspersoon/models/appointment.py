@@ -26,10 +26,9 @@ class VpAppointment(models.Model):
     _name = "vp.appointment"
     _description = "Confidential appointment"
     _order = "start desc, id desc"
+    _rec_names_search = ["contact_name", "partner_id"]
 
-    counsellor_id = fields.Many2one(
-        "res.users", string="Counsellor", required=True, ondelete="restrict", index=True
-    )
+    counsellor_id = fields.Many2one("res.users", required=True, ondelete="restrict", index=True)
     profile_id = fields.Many2one(
         "vp.counsellor", string="Counsellor profile", ondelete="restrict", index=True
     )

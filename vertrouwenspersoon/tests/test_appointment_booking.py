@@ -127,7 +127,7 @@ class TestAppointmentFlow(BookingFixture, TransactionCase):
         self.assertEqual(len(mails), 2)
         to_booker = mails.filtered(lambda m: "emp@example.com" in m.email_to)
         to_counsellor = mails - to_booker
-        self.assertRegex(to_booker.subject, r"^(Your appointment on|Uw afspraak op) ")
+        self.assertRegex(to_booker.subject, r"^(Your appointment on|Je afspraak op) ")
         self.assertRegex(to_counsellor.subject, r"^(New appointment on|Nieuwe afspraak op) ")
         for mail in mails:
             # the booker's own link may name the portal page; nothing else may

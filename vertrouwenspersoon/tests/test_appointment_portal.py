@@ -165,7 +165,7 @@ class TestAppointmentPortal(BookingFixture, HttpCase):
         response = self.url_open(base)
         self.assertEqual(response.status_code, 404)
         self.assertNotIn("Victim", response.text)
-        csrf = self._csrf("/my/vertrouwenspersoon")
+        csrf = self._csrf(f"/my/vertrouwenspersoon/book/{self.profile.id}")
         for action in ("cancel", "move", "accept"):
             response = self._post(f"{base}/{action}", {"csrf_token": csrf})
             self.assertEqual(response.status_code, 404)

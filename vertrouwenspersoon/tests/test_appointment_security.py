@@ -27,8 +27,8 @@ class TestAppointmentSecurity(BookingFixture, TransactionCase):
         cls.employee_record = cls.env["hr.employee"].create(
             {"name": "Booker Employee", "user_id": cls.employee.id}
         )
-        cls.message_before = cls.env["mail.message"].search([], order="id desc", limit=1).id
-        cls.mail_before = cls.env["mail.mail"].search([], order="id desc", limit=1).id
+        cls.message_before = cls.env["mail.message"].search([], order="id desc", limit=1).id or 0
+        cls.mail_before = cls.env["mail.mail"].search([], order="id desc", limit=1).id or 0
         cls.appointment = cls.book(note="Secret note about Piet")
         cls.attackers = {
             "hr officer": cls.hr_officer,
@@ -53,7 +53,7 @@ class TestAppointmentSecurity(BookingFixture, TransactionCase):
                     Appointment.read_group([], ["channel"], ["state"])
                 with self.assertRaises(AccessError):
                     Appointment.name_search("")
-                with self.assertRaises((AccessError, UserError)):
+                with self.assertRaises(UserError):  # AccessError is a UserError too
                     Appointment.browse(self.appointment.id).export_data(["note"])
 
     def test_other_counsellor_sees_nothing(self):
