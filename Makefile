@@ -3,7 +3,7 @@ PYTHON ?= python3
 PORT ?= 8069
 export PORT
 
-.PHONY: run test lint deps i18n pg-start pg-stop clean
+.PHONY: run test lint deps i18n pytest pg-start pg-stop clean
 
 run:  ## Odoo with the addon and demo data on a private PostgreSQL, at http://localhost:$(PORT)
 	@$(PYTHON) scripts/dev.py run
@@ -30,3 +30,6 @@ clean:  ## stop and remove the private cluster and the demo filestore
 
 i18n:  ## export the .pot and merge new terms into i18n/nl.po
 	@$(PYTHON) scripts/dev.py i18n
+
+pytest:  ## pytest-odoo on an installed database (DB=vp_demo by default): the tests without HttpCase
+	@$(PYTHON) scripts/dev.py pytest

@@ -560,12 +560,26 @@ def cmd_i18n(args):
     pot = i18n / f"{ADDON}.pot"
     try:
         rc = subprocess.call(
-            odoo_command(pg, database, "-i", ADDON, "--without-demo=all", "--stop-after-init",
-                         "--no-http", "--log-level=warn")
+            odoo_command(
+                pg,
+                database,
+                "-i",
+                ADDON,
+                "--without-demo=all",
+                "--stop-after-init",
+                "--no-http",
+                "--log-level=warn",
+            )
         )
         rc = rc or subprocess.call(
-            odoo_command(pg, database, f"--i18n-export={pot}", f"--modules={ADDON}",
-                         "--no-http", "--log-level=warn")
+            odoo_command(
+                pg,
+                database,
+                f"--i18n-export={pot}",
+                f"--modules={ADDON}",
+                "--no-http",
+                "--log-level=warn",
+            )
         )
     finally:
         pg.drop_database(database)
@@ -579,6 +593,38 @@ def cmd_i18n(args):
     untranslated = [e.msgid for e in po if not e.msgstr and not e.obsolete]
     info(f"{pot.name} exported; nl.po has {len(untranslated)} untranslated entries")
     return 0
+
+
+def cmd_pytest(args):
+    """pytest-odoo against an installed database (default: the demo database of `make run`)."""
+    pg = preflight()
+    try:
+        pg.start()
+    except SetupError as exc:
+        fail(str(exc))
+    database = os.environ.get("DB", DEMO_DB)
+    if not pg.database_exists(database):
+        fail(f"Database {database} does not exist: run `make run` once, or set DB=<database>.")
+    rcfile = LOCAL / "pytest-odoo.conf"
+    options = {"addons_path": addons_path(), "data_dir": str(LOCAL / "odoo-data")}
+    for opt in pg.odoo_args():
+        key, value = opt[2:].split("=", 1)
+        options[key] = value
+    rcfile.write_text("[options]\n" + "".join(f"{k} = {v}\n" for k, v in options.items()))
+    try:
+        return subprocess.call(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                f"--odoo-config={rcfile}",
+                f"--odoo-database={database}",
+                *(args or [str(ROOT / ADDON / "tests")]),
+            ]
+        )
+    finally:
+        if pg.started_here:
+            pg.stop()
 
 
 def cmd_deps(args):
@@ -626,6 +672,7 @@ COMMANDS = {
     "test": cmd_test,
     "deps": cmd_deps,
     "i18n": cmd_i18n,
+    "pytest": cmd_pytest,
     "pg": cmd_pg,
     "check": cmd_check,
 }

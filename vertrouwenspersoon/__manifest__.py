@@ -25,10 +25,15 @@
     "data": [
         "security/vp_groups.xml",
         "security/ir.model.access.csv",
+        "security/vp_case_security.xml",
         "security/appointment_security.xml",
         "data/vp_category_data.xml",
         "views/vp_category_views.xml",
         "views/vp_menus.xml",
+        "data/vp_case_data.xml",
+        "data/vp_case_cron.xml",
+        "views/vp_case_views.xml",
+        "report/vp_case_inzage_report.xml",
         "data/vp_appointment_data.xml",
         "views/vp_counsellor_views.xml",
         "views/vp_appointment_views.xml",
@@ -39,6 +44,7 @@
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/vp_case_demo.xml",
         "demo/appointment_demo.xml",
     ],
 }

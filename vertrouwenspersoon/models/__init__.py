@@ -3,3 +3,13 @@ from . import counsellor
 from . import appointment_slots
 from . import appointment
 from . import booking_attempt
+from . import referral_type
+from . import security_log
+from . import case
+from . import case_retention
+from . import case_contact
+from . import case_document
+from . import case_share
+from . import res_users
+from . import case_dashboard
+from . import appointment_case

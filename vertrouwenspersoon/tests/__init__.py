@@ -4,3 +4,6 @@ from . import test_appointment_booking
 from . import test_appointment_concurrency
 from . import test_appointment_security
 from . import test_appointment_portal
+from . import test_case
+from . import test_case_security
+from . import test_case_http

@@ -261,3 +261,37 @@ class TestAppointmentFlow(BookingFixture, TransactionCase):
                     "channel_outside": False,
                 }
             )
+
+
+@tagged("post_install", "-at_install")
+class TestAppointmentToCase(BookingFixture, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_booking()
+
+    def test_booking_becomes_an_intake_case_in_one_click(self):
+        appointment = self.book(channel="video", note="Ik word gepest door mijn teamleider")
+        appointment.callback_phone = "0612345678"
+        action = appointment.with_user(self.counsellor).action_create_case()
+        case = self.env["vp.case"].browse(action["res_id"])
+        self.assertEqual(appointment.case_id, case)
+        self.assertEqual(case.counsellor_id, self.counsellor)
+        self.assertEqual(case.state, "intake")
+        self.assertEqual(case.intake_channel, "video")
+        local = pytz.utc.localize(appointment.start).astimezone(AMS).date()
+        self.assertEqual(case.date_intake, local)
+        self.assertEqual(case.notes, "Ik word gepest door mijn teamleider")
+        self.assertEqual(case.melder_name, self.employee.name)
+        self.assertIn("0612345678", case.melder_contact)
+        with self.assertRaises(UserError):
+            appointment.with_user(self.counsellor).action_create_case()  # only once
+
+    def test_only_the_own_counsellor_creates_the_case(self):
+        appointment = self.book()
+        with self.assertRaises(UserError):  # AccessError (record rule) is a UserError
+            appointment.with_user(self.other_counsellor).action_create_case()
+        self.assertFalse(appointment.case_id)
+        appointment._cancel_by_booker()
+        with self.assertRaises(UserError):
+            appointment.with_user(self.counsellor).action_create_case()
