@@ -50,14 +50,14 @@ def prepare(pg, clients):
         )
         if rc:
             sys.exit(f"installing into {DB} failed")
-    import odoo
     from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
     from odoo.tools import config
 
     config.parse_config(
         [f"--addons-path={dev.addons_path()}", *pg.odoo_args(), "-d", DB, "--log-level=warn"]
     )
-    registry = odoo.registry(DB)
+    registry = Registry(DB)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         env["vp.appointment"].search([("note", "=", "bench")]).event_id.unlink()
@@ -120,6 +120,13 @@ def bench_slots(registry):
 def client(base, index, profile_id, per_client, deadline, timings, outcomes):
     import requests
 
+    try:
+        _client(requests, base, index, profile_id, per_client, deadline, timings, outcomes)
+    except requests.RequestException as exc:
+        outcomes.append(f"error: {exc.__class__.__name__}")
+
+
+def _client(requests, base, index, profile_id, per_client, deadline, timings, outcomes):
     session = requests.Session()
     page = session.get(f"{base}/web/login", timeout=30)
     csrf = CSRF_RE.search(page.text).group(1)
@@ -173,30 +180,34 @@ def double_bookings(registry):
 def load_test(pg, registry, profile_id, clients, per_client, max_seconds):
     port = dev.free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        dev.odoo_command(
-            pg,
-            DB,
-            "--workers=2",
-            "--max-cron-threads=0",
-            f"--http-port={port}",
-            "--http-interface=127.0.0.1",
-            "--log-level=warn",
-            "--limit-time-real=120",
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    command = dev.odoo_command(
+        pg,
+        DB,
+        "--workers=2",
+        "--max-cron-threads=0",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        "--log-level=warn",
+        "--limit-time-real=120",
     )
+    # `python -m odoo` cannot re-spawn its gevent process in prefork mode: use a file
+    command[1:3] = [str(Path(__file__).with_name("odoo_launcher.py"))]
+    log = open(dev.LOCAL / "bench-server.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
         import requests
 
-        for _wait in range(120):
+        for _wait in range(180):
+            if server.poll() is not None:
+                sys.exit(f"the Odoo server stopped; see {log.name}")
             try:
-                if requests.get(f"{base}/web/login", timeout=5).status_code == 200:
+                if requests.get(f"{base}/web/login", timeout=10).status_code == 200:
                     break
             except requests.RequestException:
                 pass
             time.sleep(1)
+        else:
+            sys.exit(f"the Odoo server did not answer; see {log.name}")
         timings, outcomes = [], []
         deadline = time.time() + max_seconds
         threads = [
@@ -218,6 +229,7 @@ def load_test(pg, registry, profile_id, clients, per_client, max_seconds):
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
     return timings, outcomes, elapsed
 
 

@@ -184,16 +184,31 @@ class VpAppointmentPortal(CustomerPortal):
             .sudo()
             .search([("user_id", "=", request.env.user.id)], order="start desc", limit=50)
         )
+        return self._vp_home(PORTAL, appointments)
+
+    def _vp_home(self, base, appointments):
         return request.render(
             "vertrouwenspersoon.vp_portal_home",
             {
                 "profiles": [p._portal_profile() for p in self._vp_profiles()],
                 "appointments": appointments,
-                "book_base": PORTAL,
-                "public": False,
+                "book_base": base,
+                "public": base == PUBLIC,
                 "page_name": "vertrouwenspersoon",
             },
         )
+
+    def _vp_book_start(self, profile_id, base, post):
+        """Shared start of the booking page: (profile, response to return or None)."""
+        profile = self._vp_profile(profile_id)
+        if not profile:
+            return None, self._vp_unknown_counsellor(base)
+        if request.httprequest.method == "GET":
+            values = self._vp_form_values(profile, base, base == PUBLIC)
+            return profile, request.render("vertrouwenspersoon.vp_portal_book", values)
+        if not request.validate_csrf(post.get("csrf_token")):
+            return profile, self._vp_bad_csrf(f"{base}/book/{profile_id}")
+        return profile, None
 
     @http.route(
         f"{PORTAL}/book/<int:profile_id>",
@@ -204,15 +219,9 @@ class VpAppointmentPortal(CustomerPortal):
         csrf=False,
     )
     def vp_portal_book(self, profile_id, **post):
-        profile = self._vp_profile(profile_id)
-        if not profile:
-            return self._vp_unknown_counsellor(PORTAL)
-        if request.httprequest.method == "GET":
-            return request.render(
-                "vertrouwenspersoon.vp_portal_book", self._vp_form_values(profile, PORTAL, False)
-            )
-        if not request.validate_csrf(post.get("csrf_token")):
-            return self._vp_bad_csrf(f"{PORTAL}/book/{profile_id}")
+        profile, response = self._vp_book_start(profile_id, PORTAL, post)
+        if response:
+            return response
         user = request.env.user
         result = self._vp_book(
             profile, post, {"user_id": user.id, "partner_id": user.partner_id.id}, PORTAL, False
@@ -294,16 +303,7 @@ class VpAppointmentPortal(CustomerPortal):
 
     @http.route(PUBLIC, type="http", auth="public", website=True, methods=["GET"])
     def vp_public_home(self, **kw):
-        return request.render(
-            "vertrouwenspersoon.vp_portal_home",
-            {
-                "profiles": [p._portal_profile() for p in self._vp_profiles()],
-                "appointments": request.env["vp.appointment"],
-                "book_base": PUBLIC,
-                "public": True,
-                "page_name": "vertrouwenspersoon",
-            },
-        )
+        return self._vp_home(PUBLIC, request.env["vp.appointment"])
 
     @http.route(
         f"{PUBLIC}/book/<int:profile_id>",
@@ -314,15 +314,9 @@ class VpAppointmentPortal(CustomerPortal):
         csrf=False,
     )
     def vp_public_book(self, profile_id, **post):
-        profile = self._vp_profile(profile_id)
-        if not profile:
-            return self._vp_unknown_counsellor(PUBLIC)
-        if request.httprequest.method == "GET":
-            return request.render(
-                "vertrouwenspersoon.vp_portal_book", self._vp_form_values(profile, PUBLIC, True)
-            )
-        if not request.validate_csrf(post.get("csrf_token")):
-            return self._vp_bad_csrf(f"{PUBLIC}/book/{profile_id}")
+        profile, response = self._vp_book_start(profile_id, PUBLIC, post)
+        if response:
+            return response
         if post.get("website"):  # honeypot: invisible to people, filled in by bots
             return self._vp_message(
                 _("Request not accepted"), _("Your request could not be accepted."), 400, PUBLIC

@@ -9,7 +9,7 @@ class VpAppointment(models.Model):
 
     _inherit = "vp.appointment"
 
-    case_id = fields.Many2one("vp.case", string="Case", readonly=True, copy=False, index=True)
+    case_id = fields.Many2one("vp.case", readonly=True, copy=False, index=True)
 
     def action_create_case(self):
         """Create the intake case of this appointment, carrying over the note and contact.
