@@ -71,14 +71,30 @@ class VpAppointment(models.Model):
     )
 
     def init(self):
-        # The database, not Python, guarantees a slot is held at most once.
-        self.env.cr.execute(
+        # The database, not Python, guarantees a slot is held at most once: a partial
+        # unique index for the same start, and an exclusion constraint for overlapping
+        # times of one counsellor (gist on ranges; no extension needed). A concurrent
+        # transaction waits for the first one and then fails with an IntegrityError,
+        # which the portal turns into "this time was just taken".
+        cr = self.env.cr
+        cr.execute(
             """
             CREATE UNIQUE INDEX IF NOT EXISTS vp_appointment_active_slot_uniq
                 ON vp_appointment (counsellor_id, start)
              WHERE state IN ('requested', 'confirmed')
             """
         )
+        cr.execute("SELECT 1 FROM pg_constraint WHERE conname = 'vp_appointment_no_overlap'")
+        if not cr.fetchone():
+            cr.execute(
+                """
+                ALTER TABLE vp_appointment ADD CONSTRAINT vp_appointment_no_overlap
+                EXCLUDE USING gist (
+                    int4range(counsellor_id, counsellor_id, '[]') WITH &&,
+                    tsrange(start, stop) WITH &&
+                ) WHERE (state IN ('requested', 'confirmed'))
+                """
+            )
 
     @api.depends("start")
     def _compute_display_name(self):
@@ -152,16 +168,6 @@ class VpAppointment(models.Model):
     # ------------------------------------------------------------------ booking
 
     @api.model
-    def _lock_counsellor(self, profile):
-        """Serialize bookings per counsellor: a second concurrent transaction waits here
-        and then fails with a serialization error (retried by Odoo's HTTP layer)."""
-        self.env.cr.execute(
-            "UPDATE vp_counsellor SET booking_lock = booking_lock + 1 WHERE id = %s",
-            [profile.id],
-        )
-        profile.invalidate_recordset(["booking_lock"])
-
-    @api.model
     def _check_bookable(self, profile, start, channel, exclude=None):
         profile = profile.sudo()
         if not profile.exists() or not profile.active or not profile.user_id.active:
@@ -203,7 +209,6 @@ class VpAppointment(models.Model):
         for key, label in labels.items():
             if booker.get(key) is not None:
                 values[key] = self._clean_text(booker[key], SHORT_MAX, label)
-        appointments._lock_counsellor(profile)
         appointments._check_bookable(profile, start, channel)
         slot = booking_settings(self.env)["slot"]
         appointment = appointments.create(
@@ -231,7 +236,6 @@ class VpAppointment(models.Model):
         appointment = self.sudo()
         if not appointment._is_changeable():
             raise UserError(self.env._("This appointment can no longer be changed."))
-        self._lock_counsellor(appointment.profile_id)
         self._check_bookable(
             appointment.profile_id, start, appointment.channel, exclude=appointment
         )

@@ -67,13 +67,6 @@ class VpCounsellor(models.Model):
         default=lambda self: self.env.company.resource_calendar_id,
         help="Appointments can be booked within these hours.",
     )
-    booking_lock = fields.Integer(
-        readonly=True,
-        copy=False,
-        help="Technical: bumped inside every booking transaction so that two "
-        "concurrent bookings for one counsellor serialize in the database.",
-    )
-
     _sql_constraints = [
         ("user_unique", "unique(user_id)", "This user already has a counsellor profile."),
     ]

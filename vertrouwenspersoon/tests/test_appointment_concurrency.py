@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from datetime import timedelta
 
 import psycopg2
 
@@ -56,6 +57,10 @@ class TestBookingConcurrency(TransactionCase):
                     book(env, env["vp.counsellor"].browse(profile_id), slot, index)
                     cr.commit()  # pylint: disable=invalid-commit
                     results.append("booked")
+                except psycopg2.IntegrityError as exc:
+                    cr.rollback()
+                    results.append("refused by the database")
+                    _logger.info("racer %s lost: %s", index, exc)
                 except (UserError, psycopg2.Error) as exc:
                     cr.rollback()
                     results.append(type(exc).__name__)
@@ -88,27 +93,41 @@ class TestBookingConcurrency(TransactionCase):
             )
 
         results, held = self._race(profile_id, slot, book)
-        self.assertEqual(len(results), 2, results)
-        self.assertEqual(results.count("booked"), 1, results)
+        self.assertEqual(sorted(results), ["booked", "refused by the database"])
         self.assertEqual(held, 1)
 
-    def test_unique_index_holds_even_without_the_python_checks(self):
-        """Bypass lock and overlap check: the partial unique index still refuses."""
-        profile_id, slot = self._committed_fixture("vp_race_b")
+    def _raw_create(self, offset_minutes):
+        """Insert without any Python check (no slot check): only the database guards."""
 
         def book(env, profile, start, index):
+            start = start + timedelta(minutes=offset_minutes * index)
             env["vp.appointment"].create(
                 {
                     "profile_id": profile.id,
                     "counsellor_id": profile.user_id.id,
                     "start": start,
-                    "stop": start.replace(minute=59),
+                    "stop": start + timedelta(hours=1),
                     "channel": "video",
                 }
             )
             env.flush_all()
 
-        results, held = self._race(profile_id, slot, book)
-        self.assertEqual(results.count("booked"), 1, results)
-        self.assertIn("UniqueViolation", results)
+        return book
+
+    def test_database_refuses_the_same_start_without_python_checks(self):
+        profile_id, slot = self._committed_fixture("vp_race_b")
+        results, held = self._race(profile_id, slot, self._raw_create(0))
+        self.assertEqual(sorted(results), ["booked", "refused by the database"])
         self.assertEqual(held, 1)
+
+    def test_database_refuses_overlapping_times_without_python_checks(self):
+        profile_id, slot = self._committed_fixture("vp_race_c")
+        results, _held = self._race(profile_id, slot, self._raw_create(30))
+        self.assertEqual(sorted(results), ["booked", "refused by the database"])
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM vp_appointment WHERE profile_id = %s"
+                " AND state IN ('requested', 'confirmed')",
+                [profile_id],
+            )
+            self.assertEqual(cr.fetchone()[0], 1)
