@@ -257,9 +257,11 @@ class VpAppointmentPortal(CustomerPortal):
     )
     def vp_portal_appointment(self, appointment_id, done=None, **kw):
         appointment = self._vp_portal_appointment(appointment_id)
+        return self._vp_show(appointment, f"{PORTAL}/{appointment_id}", PORTAL, done)
+
+    def _vp_show(self, appointment, base, back, done):
         if not appointment:
-            return self._vp_not_found(PORTAL)
-        base = f"{PORTAL}/{appointment.id}"
+            return self._vp_not_found(back)
         return request.render(
             "vertrouwenspersoon.vp_portal_appointment",
             self._vp_manage_values(appointment, base, notice=self._vp_notice(done)),
@@ -275,12 +277,12 @@ class VpAppointmentPortal(CustomerPortal):
     )
     def vp_portal_change(self, appointment_id, action, **post):
         appointment = self._vp_portal_appointment(appointment_id)
-        if not appointment or action not in ("cancel", "move", "accept"):
-            return self._vp_not_found(PORTAL)
-        base = f"{PORTAL}/{appointment.id}"
-        return self._vp_change_request(appointment, action, post, base)
+        base = f"{PORTAL}/{appointment_id}"
+        return self._vp_change_request(appointment, action, post, base, PORTAL)
 
-    def _vp_change_request(self, appointment, action, post, base):
+    def _vp_change_request(self, appointment, action, post, base, back):
+        if not appointment or action not in ("cancel", "move", "accept"):
+            return self._vp_not_found(back)
         if request.httprequest.method == "GET":
             if action != "move":
                 return request.redirect(base)
@@ -373,13 +375,7 @@ class VpAppointmentPortal(CustomerPortal):
     )
     def vp_public_appointment(self, appointment_id, token, done=None, **kw):
         appointment = self._vp_token_appointment(appointment_id, token)
-        if not appointment:
-            return self._vp_not_found(PUBLIC)
-        base = f"{PUBLIC}/{appointment.id}/{token}"
-        return request.render(
-            "vertrouwenspersoon.vp_portal_appointment",
-            self._vp_manage_values(appointment, base, notice=self._vp_notice(done)),
-        )
+        return self._vp_show(appointment, f"{PUBLIC}/{appointment_id}/{token}", PUBLIC, done)
 
     @http.route(
         f"{PUBLIC}/<int:appointment_id>/<string:token>/<string:action>",
@@ -391,10 +387,8 @@ class VpAppointmentPortal(CustomerPortal):
     )
     def vp_public_change(self, appointment_id, token, action, **post):
         appointment = self._vp_token_appointment(appointment_id, token)
-        if not appointment or action not in ("cancel", "move", "accept"):
-            return self._vp_not_found(PUBLIC)
-        base = f"{PUBLIC}/{appointment.id}/{token}"
-        return self._vp_change_request(appointment, action, post, base)
+        base = f"{PUBLIC}/{appointment_id}/{token}"
+        return self._vp_change_request(appointment, action, post, base, PUBLIC)
 
     @http.route(
         "/vertrouwenspersoon/photo/<int:profile_id>",
