@@ -3,6 +3,12 @@ from . import counsellor
 from . import appointment_slots
 from . import appointment
 from . import booking_attempt
+from . import vault
+from . import time_entry
+from . import time_summary
+from . import budget
+from . import counsellor_contract
+from . import time_demo
 from . import referral_type
 from . import security_log
 from . import case
@@ -13,3 +19,6 @@ from . import case_share
 from . import res_users
 from . import case_dashboard
 from . import appointment_case
+from . import vault_case
+from . import vault_log
+from . import time_case

@@ -4,6 +4,12 @@ from . import test_appointment_booking
 from . import test_appointment_concurrency
 from . import test_appointment_security
 from . import test_appointment_portal
+from . import test_vault
+from . import test_vault_http
 from . import test_case
 from . import test_case_security
 from . import test_case_http
+from . import test_vault_case
+from . import test_time
+from . import test_time_security
+from . import test_time_case

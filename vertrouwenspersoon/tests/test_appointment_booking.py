@@ -12,6 +12,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from .booking_common import BookingFixture
+from .common import setup_vaults
 
 AMS = pytz.timezone("Europe/Amsterdam")
 
@@ -269,6 +270,8 @@ class TestAppointmentToCase(BookingFixture, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_booking()
+        # case content is encrypted for the counsellor; unlocked to read it back
+        setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])
 
     def test_booking_becomes_an_intake_case_in_one_click(self):
         appointment = self.book(channel="video", note="Ik word gepest door mijn teamleider")
