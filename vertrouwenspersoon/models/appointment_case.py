@@ -12,7 +12,7 @@ class VpAppointment(models.Model):
     case_id = fields.Many2one("vp.case", readonly=True, copy=False, index=True)
 
     def action_create_case(self):
-        """Create the intake case of this appointment, carrying over the note and contact.
+        """Create the intake case of this appointment, moving the note and contact over.
 
         Runs as the counsellor (no sudo): the case is theirs, and the content fields go
         through the ORM so the vault encrypts them like any other case content.
@@ -43,7 +43,8 @@ class VpAppointment(models.Model):
                 "notes": self.note or False,
             }
         )
-        self.case_id = case
+        # moved, not copied: the case keeps it encrypted, the appointment no longer
+        self.write({"case_id": case.id, "note": False, "callback_phone": False})
         return {
             "type": "ir.actions.act_window",
             "res_model": "vp.case",

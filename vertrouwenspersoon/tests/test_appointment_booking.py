@@ -277,8 +277,10 @@ class TestAppointmentToCase(BookingFixture, TransactionCase):
         appointment = self.book(channel="video", note="Ik word gepest door mijn teamleider")
         appointment.callback_phone = "0612345678"
         action = appointment.with_user(self.counsellor).action_create_case()
-        case = self.env["vp.case"].browse(action["res_id"])
+        # read as the (unlocked) counsellor: nobody else can decrypt the content
+        case = self.env["vp.case"].with_user(self.counsellor).browse(action["res_id"])
         self.assertEqual(appointment.case_id, case)
+        self.assertFalse(self.env["vp.case"].browse(case.id).notes)  # not for the admin
         self.assertEqual(case.counsellor_id, self.counsellor)
         self.assertEqual(case.state, "intake")
         self.assertEqual(case.intake_channel, "video")
@@ -287,6 +289,12 @@ class TestAppointmentToCase(BookingFixture, TransactionCase):
         self.assertEqual(case.notes, "Ik word gepest door mijn teamleider")
         self.assertEqual(case.melder_name, self.employee.name)
         self.assertIn("0612345678", case.melder_contact)
+        # the plaintext note left the appointment: it lives encrypted in the case now
+        self.assertFalse(appointment.note)
+        self.assertFalse(appointment.callback_phone)
+        self.env.flush_all()
+        self.env.cr.execute("SELECT notes_enc FROM vp_case WHERE id = %s", [case.id])
+        self.assertNotIn("teamleider", self.env.cr.fetchone()[0] or "")
         with self.assertRaises(UserError):
             appointment.with_user(self.counsellor).action_create_case()  # only once
 
