@@ -40,12 +40,14 @@ def browser():
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1400,900", "--lang=nl-NL"):
         options.add_argument(arg)
-    return webdriver.Chrome(options=options)
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    service = webdriver.ChromeService(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    return webdriver.Chrome(options=options, service=service)
 
 
 def login(driver, user):
-    driver.delete_all_cookies()
     driver.get(f"{BASE}/web/login")
+    WebDriverWait(driver, 20).until(ec.element_to_be_clickable((By.NAME, "login")))
     driver.find_element(By.NAME, "login").send_keys(user)
     driver.find_element(By.NAME, "password").send_keys(user)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
@@ -54,9 +56,9 @@ def login(driver, user):
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    driver = browser()
-    try:
-        for name, user, path, selector in SHOTS:
+    for name, user, path, selector in SHOTS:
+        driver = browser()  # a fresh browser per shot: no session carried over
+        try:
             login(driver, user)
             driver.get(BASE + path)
             try:
@@ -68,8 +70,8 @@ def main():
             time.sleep(2)
             driver.save_screenshot(str(OUT / name))
             print(OUT / name)
-    finally:
-        driver.quit()
+        finally:
+            driver.quit()
 
 
 if __name__ == "__main__":
