@@ -205,9 +205,7 @@ def server_command(pg, port):
         "--log-handler=werkzeug:INFO",
         "--limit-time-real=120",
     )
-    # `python -m odoo` cannot re-spawn its gevent process in prefork mode: use a file
-    command[1:3] = [str(Path(__file__).with_name("odoo_launcher.py"))]
-    return command
+    return command  # dev.odoo_command starts Odoo from a file: prefork can re-spawn
 
 
 def load_test(command, port, profile_id, clients, per_client, max_seconds):

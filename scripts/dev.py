@@ -380,8 +380,7 @@ def free_port():
 def odoo_command(pg, database, *extra):
     return [
         sys.executable,
-        "-m",
-        "odoo",
+        str(ROOT / "scripts" / "odoo_launcher.py"),
         f"--addons-path={addons_path()}",
         f"--data-dir={LOCAL / 'odoo-data'}",
         *pg.odoo_args(),
@@ -457,14 +456,18 @@ def cmd_run(args):
                 f"--http-port={port}",
                 "--log-level=info",
                 *(["--workers", os.environ["WORKERS"]] if os.environ.get("WORKERS") else []),
-            )
+            ),
+            # Odoo gets exactly one (graceful) stop signal: ours, not the terminal's too.
+            start_new_session=True,
         )
-        signal.signal(signal.SIGTERM, lambda *_: server.send_signal(signal.SIGINT))
-        try:
-            server.wait()
-        except KeyboardInterrupt:
+
+        def stop_server(*_):
             server.send_signal(signal.SIGINT)
-            server.wait(timeout=30)
+
+        # Explicit handlers: a shell may start us with SIGINT ignored (background jobs).
+        signal.signal(signal.SIGINT, stop_server)
+        signal.signal(signal.SIGTERM, stop_server)
+        server.wait()
     finally:
         if not os.environ.get("VP_KEEP_PG"):
             pg.stop()

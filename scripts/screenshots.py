@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -22,23 +23,43 @@ OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
 
 # (file name, login, path, css selector to wait for)
 SHOTS = [
-    ("counsellor-cases.png", "vp-intern", "/odoo/action-vertrouwenspersoon.vp_case_action",
-     ".o_list_view, .o_kanban_view"),
+    (
+        "counsellor-cases.png",
+        "vp-intern",
+        "/odoo/action-vertrouwenspersoon.vp_case_action",
+        ".o_list_view, .o_kanban_view",
+    ),
     ("counsellor-vault.png", "vp-intern", "/vertrouwenspersoon/vault", "form"),
-    ("counsellor-time.png", "vp-intern", "/odoo/action-vertrouwenspersoon.vp_time_entry_action",
-     ".o_view_controller"),
+    (
+        "counsellor-time.png",
+        "vp-intern",
+        "/odoo/action-vertrouwenspersoon.vp_time_entry_action",
+        ".o_view_controller",
+    ),
     ("employee-portal-booking.png", "medewerker", "/my/vertrouwenspersoon", "main"),
-    ("director-annual-reports.png", "directeur",
-     "/odoo/action-vertrouwenspersoon.vp_annual_report_action_director", ".o_view_controller"),
+    (
+        "director-annual-reports.png",
+        "directeur",
+        "/odoo/action-vertrouwenspersoon.vp_annual_report_action_director",
+        ".o_view_controller",
+    ),
     ("hr-manager-sees-nothing.png", "hr-manager", "/odoo", ".o_home_menu, .o_main_navbar"),
 ]
 
 
 def browser():
     options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1400,900", "--lang=nl-NL"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,900",
+        "--lang=nl-NL",
+    ):
         options.add_argument(arg)
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     service = webdriver.ChromeService(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
@@ -65,7 +86,7 @@ def main():
                 WebDriverWait(driver, 20).until(
                     ec.presence_of_element_located((By.CSS_SELECTOR, selector))
                 )
-            except Exception:  # a missing element still gives a useful picture
+            except TimeoutException:  # a missing element still gives a useful picture
                 print(f"{name}: {selector} did not appear", file=sys.stderr)
             time.sleep(2)
             driver.save_screenshot(str(OUT / name))
