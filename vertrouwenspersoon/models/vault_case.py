@@ -174,14 +174,9 @@ class VpVaultContentMixin(models.AbstractModel):
         creating = self.env.context.get("vp_vault_creating")
         cache = {}
         for record in self:
-            value = record[fname]
-            if not value:
-                record.sudo()[f"{fname}_enc"] = False
+            value = record._vault_value_to_store(fname)
+            if value is None:
                 continue
-            if value in self._vault_placeholders():
-                raise UserError(self.env._("Unlock your vault before changing the content."))
-            if isinstance(value, str) and fname in self._vault_binary_fields:
-                value = value.encode()
             case = record._vault_case()
             if not case:
                 raise UserError(self.env._("Content needs a case to be encrypted for."))

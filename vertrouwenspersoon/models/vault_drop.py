@@ -124,16 +124,24 @@ class VpVaultDropMixin(models.AbstractModel):
                     raise record._vault_integrity_error(fname) from None
                 record[fname] = False if value is None else record._vault_as_type(fname, value)
 
+    def _vault_value_to_store(self, fname):
+        """The value of ``fname`` to encrypt, or None (empty: the column is cleared)."""
+        self.ensure_one()
+        value = self[fname]
+        if not value:
+            self.sudo()[f"{fname}_enc"] = False
+            return None
+        if value in self._vault_placeholders():
+            raise UserError(self.env._("Unlock your vault before changing the content."))
+        if isinstance(value, str) and fname in self._vault_binary_fields:
+            value = value.encode()
+        return value
+
     def _vault_drop_store(self, fname):
         for record in self:
-            value = record[fname]
-            if not value:
-                record.sudo()[f"{fname}_enc"] = False
+            value = record._vault_value_to_store(fname)
+            if value is None:
                 continue
-            if value in self._vault_placeholders():
-                raise UserError(self.env._("Unlock your vault before changing the content."))
-            if isinstance(value, str) and fname in self._vault_binary_fields:
-                value = value.encode()
             readers = record._vault_drop_readers()
             record.sudo()[f"{fname}_enc"] = record._vault_drop_for(readers, fname, value)
         # no plaintext lingers in the cache of the writer (often sudo): read it back
