@@ -587,7 +587,12 @@ def cmd_i18n(args):
     i18n = ROOT / ADDON / "i18n"
     pot = i18n / f"{ADDON}.pot"
     try:
-        rc = install_without_demo(pg, database)
+        # with demo data: its translatable terms (department names...) belong in nl.po too
+        rc = subprocess.call(
+            odoo_command(
+                pg, database, "-i", ADDON, "--stop-after-init", "--no-http", "--log-level=warn"
+            )
+        )
         rc = rc or subprocess.call(
             odoo_command(
                 pg,
@@ -605,7 +610,9 @@ def cmd_i18n(args):
     if rc:
         fail(f"Exporting the translation template failed (exit {rc}).")
     po = polib.pofile(str(i18n / "nl.po"))
-    po.merge(polib.pofile(str(pot)))
+    po.merge(polib.pofile(str(pot)))  # occurrences come from the .pot: Odoo relies on them
+    for entry in po.obsolete_entries():
+        po.remove(entry)
     po.save()
     untranslated = [e.msgid for e in po if not e.msgstr and not e.obsolete]
     info(f"{pot.name} exported; nl.po has {len(untranslated)} untranslated entries")

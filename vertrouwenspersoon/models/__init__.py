@@ -2,6 +2,7 @@ from . import category
 from . import referral_type
 from . import security_log
 from . import vault
+from . import vault_drop
 from . import case
 from . import case_retention
 from . import case_contact
@@ -16,6 +17,7 @@ from . import appointment_slots
 from . import appointment
 from . import booking_attempt
 from . import appointment_case
+from . import appointment_vault
 from . import time_entry
 from . import time_summary
 from . import budget

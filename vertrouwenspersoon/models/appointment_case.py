@@ -24,6 +24,10 @@ class VpAppointment(models.Model):
             raise UserError(self.env._("Only the counsellor of the appointment can open a case."))
         if self.state not in ("requested", "confirmed", "done"):
             raise UserError(self.env._("A cancelled or declined appointment cannot become a case."))
+        if self._has_vault_content() and self.vault_locked:
+            raise UserError(
+                self.env._("Unlock your vault first: the note of the booking moves into the case.")
+            )
         contact = ", ".join(
             filter(
                 None,
@@ -44,7 +48,15 @@ class VpAppointment(models.Model):
             }
         )
         # moved, not copied: the case keeps it encrypted, the appointment no longer
-        self.write({"case_id": case.id, "note": False, "callback_phone": False})
+        self.write(
+            {
+                "case_id": case.id,
+                "note": False,
+                "callback_phone": False,
+                "contact_name": False,
+                "contact_phone": False,
+            }
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "vp.case",

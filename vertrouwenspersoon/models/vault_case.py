@@ -15,26 +15,13 @@ The case data key is stored in ``vp.case.key``, wrapped for each counsellor allo
 to read the case (its counsellor and deputies).
 """
 
-import base64
-import json
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from . import vault_crypto as vc
-from .vault import LOCKED_PLACEHOLDER
+from .vault_drop import DROP_PREFIX, encrypted_field
 
-DROP_PREFIX = "vp1d:"
-
-
-def _encrypted(field_type, fname):
-    """A content field: computed from ``<fname>_enc``, written through the vault."""
-    return field_type(
-        compute="_compute_vault_content",
-        inverse=f"_inverse_{fname}",
-        search=f"_search_{fname}",
-        store=False,
-    )
+_encrypted = encrypted_field
 
 
 class VaultIntegrityError(UserError):
@@ -59,10 +46,8 @@ class VpVaultContentMixin(models.AbstractModel):
     """Shared machinery; concrete models declare ``_vault_fields`` and ``_vault_case``."""
 
     _name = "vp.vault.content.mixin"
+    _inherit = "vp.vault.drop.mixin"
     _description = "Encrypted content (vault)"
-
-    _vault_fields = ()
-    _vault_binary_fields = ()
 
     def _vault_case(self):
         """The vp.case a record belongs to (for its data key)."""
@@ -148,20 +133,10 @@ class VpVaultContentMixin(models.AbstractModel):
                 else:
                     record[fname] = self._vault_placeholder()
 
-    def _vault_placeholder(self):
-        return self.env._("\U0001f512 Locked: unlock your vault to read")
-
-    def _vault_placeholders(self):
-        return {LOCKED_PLACEHOLDER, self._vault_placeholder()}
-
     def _vault_is_reader(self, envelope, case, cache):
         """Could the current user read this value after unlocking?"""
         if envelope.startswith(DROP_PREFIX):
-            try:
-                drop = json.loads(base64.b64decode(envelope[len(DROP_PREFIX) :]))
-                return str(self.env.uid) in drop["k"]
-            except (ValueError, KeyError, TypeError):
-                return False
+            return self._vault_drop_is_reader(envelope)
         slot = ("reader", case.id)
         if slot not in cache:
             cache[slot] = bool(
@@ -171,51 +146,17 @@ class VpVaultContentMixin(models.AbstractModel):
             )
         return cache[slot]
 
-    def _vault_search(self, fname, operator, value):
-        """Search encrypted content: decrypt what the current user can read, in memory.
-
-        Locked users and non-readers find nothing; no plaintext index ever exists.
-        """
-        if operator in ("=", "!=") and not value:
-            return [(f"{fname}_enc", operator, False)]
-        positive = operator in ("=", "like", "ilike", "=like", "=ilike")
-        if operator not in ("=", "!=", "like", "ilike", "not like", "not ilike", "=like", "=ilike"):
-            raise UserError(self.env._("Encrypted content cannot be searched this way."))
-        needle = str(value)
-        candidates = self.search([(f"{fname}_enc", "!=", False)])
-        matches = []
-        for record in candidates:
-            text = record[fname]
-            if not text or text in self._vault_placeholders():
-                continue
-            if operator in ("=", "!="):
-                hit = text == needle
-            elif operator in ("ilike", "not ilike", "=ilike"):
-                hit = needle.lower() in text.lower()
-            else:
-                hit = needle in text
-            if hit:
-                matches.append(record.id)
-        if positive:
-            return [("id", "in", matches)]
-        return [("id", "not in", matches)]
-
     def _vault_decrypt(self, envelope, fname, res_id, case, cache, private):
         try:
             if envelope.startswith(DROP_PREFIX):
-                drop = json.loads(base64.b64decode(envelope[len(DROP_PREFIX) :]))
-                wrapped = drop["k"].get(str(self.env.uid))
-                if not wrapped:
-                    return None
-                key = vc.unwrap_key(
-                    private, wrapped, ("vp.drop", self._name, res_id, fname, self.env.uid)
-                )
-                envelope = drop["c"]
+                value = self._vault_drop_open(envelope, fname, res_id, private)
             else:
                 key = self._vault_case_key(case, cache)
                 if key is None:
                     return None
-            value = vc.decrypt_field(key, envelope, self._name, res_id, fname)
+                value = vc.decrypt_field(key, envelope, self._name, res_id, fname)
+            if value is None:
+                return None
         except (vc.VaultCryptoError, ValueError, KeyError, TypeError):
             raise VaultIntegrityError(
                 self.env._(
@@ -225,9 +166,7 @@ class VpVaultContentMixin(models.AbstractModel):
                     field=self._fields[fname].string,
                 )
             ) from None
-        if fname in self._vault_binary_fields:
-            return value if isinstance(value, bytes) else value.encode()
-        return value if isinstance(value, str) else value.decode()
+        return self._vault_as_type(fname, value)
 
     # ------------------------------------------------------------------ write
 
@@ -235,14 +174,9 @@ class VpVaultContentMixin(models.AbstractModel):
         creating = self.env.context.get("vp_vault_creating")
         cache = {}
         for record in self:
-            value = record[fname]
-            if not value:
-                record.sudo()[f"{fname}_enc"] = False
+            value = record._vault_value_to_store(fname)
+            if value is None:
                 continue
-            if value in self._vault_placeholders():
-                raise UserError(self.env._("Unlock your vault before changing the content."))
-            if isinstance(value, str) and fname in self._vault_binary_fields:
-                value = value.encode()
             case = record._vault_case()
             if not case:
                 raise UserError(self.env._("Content needs a case to be encrypted for."))
@@ -274,15 +208,8 @@ class VpVaultContentMixin(models.AbstractModel):
 
     def _vault_drop(self, case, fname, value):
         """Encrypt for every reader's public key; no unlock and no case key needed."""
-        key = vc.random_key()
-        wrapped = {}
-        for row in self.env["vp.case.key"].sudo().search([("case_id", "=", case.id)]):
-            wrapped[str(row.user_id.id)] = self.env["vp.vault"]._wrap_for(
-                row.user_id, key, ("vp.drop", self._name, self.id, fname, row.user_id.id)
-            )
-        inner = vc.encrypt_field(key, value, self._name, self.id, fname)
-        payload = json.dumps({"k": wrapped, "c": inner}).encode()
-        return DROP_PREFIX + base64.b64encode(payload).decode()
+        rows = self.env["vp.case.key"].sudo().search([("case_id", "=", case.id)])
+        return self._vault_drop_for(rows.user_id, fname, value)
 
     @api.model_create_multi
     def create(self, vals_list):

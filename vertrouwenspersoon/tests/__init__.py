@@ -4,6 +4,7 @@ from . import test_appointment_booking
 from . import test_appointment_concurrency
 from . import test_appointment_security
 from . import test_appointment_portal
+from . import test_appointment_vault
 from . import test_vault
 from . import test_vault_http
 from . import test_case

@@ -1,6 +1,8 @@
 from odoo import Command
 from odoo.tests import new_test_user
 
+from .common import setup_vaults
+
 COUNSELLOR = "vertrouwenspersoon.group_vp_counsellor"
 
 
@@ -64,6 +66,8 @@ class BookingFixture:
             env, "vp_b_portal", groups="base.group_portal", email="portal@example.com"
         )
         cls.Appointment = env["vp.appointment"].sudo()
+        # what the booker types is encrypted for the counsellor's public key
+        setup_vaults(cls, cls.counsellor, cls.other_counsellor)
 
     @classmethod
     def free(cls, profile=None, index=0):

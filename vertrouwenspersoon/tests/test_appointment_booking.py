@@ -12,7 +12,7 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
 from .booking_common import BookingFixture
-from .common import setup_vaults
+from .common import VAULT_PASS
 
 AMS = pytz.timezone("Europe/Amsterdam")
 
@@ -271,7 +271,7 @@ class TestAppointmentToCase(BookingFixture, TransactionCase):
         super().setUpClass()
         cls.setup_booking()
         # case content is encrypted for the counsellor; unlocked to read it back
-        setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])
+        cls.env(user=cls.counsellor)["vp.vault"].unlock(VAULT_PASS)
 
     def test_booking_becomes_an_intake_case_in_one_click(self):
         appointment = self.book(channel="video", note="Ik word gepest door mijn teamleider")

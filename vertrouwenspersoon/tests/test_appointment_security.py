@@ -3,7 +3,9 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
+from ..models import vault as vault_module
 from .booking_common import BookingFixture
+from .common import VAULT_PASS
 
 
 @tagged("post_install", "-at_install")
@@ -73,6 +75,10 @@ class TestAppointmentSecurity(BookingFixture, TransactionCase):
     def test_counsellor_sees_own_appointment(self):
         Appointment = self.env["vp.appointment"].with_user(self.counsellor)
         self.assertEqual(Appointment.search([]), self.appointment)
+        self.assertNotIn("Piet", Appointment.browse(self.appointment.id).note)  # locked
+        self.addCleanup(vault_module._PROCESS_KEYS.clear)
+        self.env(user=self.counsellor)["vp.vault"].unlock(VAULT_PASS)
+        self.env.invalidate_all()
         self.assertEqual(Appointment.browse(self.appointment.id).note, "Secret note about Piet")
 
     def test_calendar_block_is_private_for_every_other_user(self):

@@ -1,0 +1,118 @@
+"""Encryption at rest of what the booker types (vault drops for the counsellor).
+
+The note, the call-back number and the name and phone number of a booker without an
+account are stored only as ciphertext for the public key of the appointment's
+counsellor: the booking flow encrypts without anyone unlocking, the counsellor reads
+them when unlocked, nobody else ever. The e-mail address of a booker without an
+account stays readable by the server: it is needed to send the booker's mails
+(confirmation, reminder), like the partner of a booker with an account.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .vault_drop import encrypted_field
+
+COMPUTE = "_compute_vault_drop_content"
+
+
+class VpAppointment(models.Model):
+    _name = "vp.appointment"
+    _inherit = ["vp.appointment", "vp.vault.drop.mixin"]
+
+    _vault_fields = ("note", "callback_phone", "contact_name", "contact_phone")
+
+    note = encrypted_field(fields.Text, "note", compute=COMPUTE)
+    callback_phone = encrypted_field(fields.Char, "callback_phone", compute=COMPUTE)
+    contact_name = encrypted_field(fields.Char, "contact_name", compute=COMPUTE)
+    contact_phone = encrypted_field(fields.Char, "contact_phone", compute=COMPUTE)
+    note_enc = fields.Text(copy=False)
+    callback_phone_enc = fields.Text(copy=False)
+    contact_name_enc = fields.Text(copy=False)
+    contact_phone_enc = fields.Text(copy=False)
+    vault_locked = fields.Boolean(compute="_compute_vault_locked", string="Vault locked")
+
+    def _vault_drop_readers(self):
+        return self.sudo().counsellor_id
+
+    @api.depends_context("uid")
+    def _compute_vault_locked(self):
+        locked = not self.env["vp.vault"].is_vault_unlocked()
+        for appointment in self:
+            appointment.vault_locked = locked
+
+    def action_unlock_vault(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/vertrouwenspersoon/vault?redirect=/odoo/vp.appointment/{self.id}",
+            "target": "self",
+        }
+
+    def _inverse_note(self):
+        self._vault_drop_store("note")
+
+    def _inverse_callback_phone(self):
+        self._vault_drop_store("callback_phone")
+
+    def _inverse_contact_name(self):
+        self._vault_drop_store("contact_name")
+
+    def _inverse_contact_phone(self):
+        self._vault_drop_store("contact_phone")
+
+    def _search_note(self, operator, value):
+        return self._vault_search("note", operator, value)
+
+    def _search_callback_phone(self, operator, value):
+        return self._vault_search("callback_phone", operator, value)
+
+    def _search_contact_name(self, operator, value):
+        return self._vault_search("contact_name", operator, value)
+
+    def _search_contact_phone(self, operator, value):
+        return self._vault_search("contact_phone", operator, value)
+
+    def _has_vault_content(self):
+        return any(self.sudo()[f"{fname}_enc"] for fname in self._vault_fields)
+
+    @api.model
+    def _book(self, profile, start, channel, booker, callback_phone=None, note=None):
+        """A counsellor without a vault can be booked, but receives nothing in writing.
+
+        The note and call-back number are refused with a message (the booker removes
+        them and books again); for a booker without an account only the e-mail address
+        is kept, so one is required.
+        """
+        vault = self.env["vp.vault"]._vault_of(profile.sudo().user_id)
+        if not (vault and vault.public_key):
+            if (note or "").strip() or (callback_phone or "").strip():
+                raise UserError(
+                    self.env._(
+                        "This counsellor cannot receive a written note or phone number "
+                        "securely yet. Leave those fields empty and tell them at the "
+                        "appointment."
+                    )
+                )
+            if not booker.get("user_id"):
+                if not (booker.get("contact_email") or "").strip():
+                    raise UserError(
+                        self.env._(
+                            "This counsellor can only be reached by e-mail for now: "
+                            "please give an e-mail address."
+                        )
+                    )
+                booker = {**booker, "contact_name": None, "contact_phone": None}
+        return super()._book(profile, start, channel, booker, callback_phone, note)
+
+    def write(self, vals):
+        if "counsellor_id" in vals:
+            moved = self.filtered(lambda a: a.counsellor_id.id != vals["counsellor_id"])
+            if moved and moved._has_vault_content():
+                raise UserError(
+                    self.env._(
+                        "This appointment holds content encrypted for its counsellor: it "
+                        "cannot move to another counsellor. Ask the employee to book again."
+                    )
+                )
+        return super().write(vals)

@@ -1,0 +1,178 @@
+"""Vault drops: content encrypted for the public keys of its readers.
+
+A drop needs no unlocked vault and no case key to write: a one-off AES-256-GCM key
+encrypts the value (associated data: model, record id, field) and is wrapped for the
+public key of every reader. Only a reader with an unlocked vault opens it.
+
+``vp.vault.drop.mixin`` gives any model encrypted content fields stored as drops: the
+model lists them in ``_vault_fields`` and says who may read them in
+``_vault_drop_readers()``. The case content mixin builds on the same primitives.
+"""
+
+import base64
+import json
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+from . import vault_crypto as vc
+from .vault import LOCKED_PLACEHOLDER
+
+DROP_PREFIX = "vp1d:"
+
+
+def encrypted_field(field_type, fname, compute="_compute_vault_content", **kwargs):
+    """A content field: computed from ``<fname>_enc``, written through the vault."""
+    return field_type(
+        compute=compute,
+        inverse=f"_inverse_{fname}",
+        search=f"_search_{fname}",
+        store=False,
+        **kwargs,
+    )
+
+
+class VpVaultDropMixin(models.AbstractModel):
+    _name = "vp.vault.drop.mixin"
+    _description = "Encrypted content for its readers (vault drops)"
+
+    _vault_fields = ()
+    _vault_binary_fields = ()
+
+    def _vault_drop_readers(self):
+        """The users who may read this record's content (each needs a vault)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ primitives
+
+    def _vault_drop_for(self, users, fname, value):
+        """Encrypt ``value`` for every user's public key; no unlock needed."""
+        key = vc.random_key()
+        wrapped = {}
+        for user in users:
+            wrapped[str(user.id)] = self.env["vp.vault"]._wrap_for(
+                user, key, ("vp.drop", self._name, self.id, fname, user.id)
+            )
+        inner = vc.encrypt_field(key, value, self._name, self.id, fname)
+        payload = json.dumps({"k": wrapped, "c": inner}).encode()
+        return DROP_PREFIX + base64.b64encode(payload).decode()
+
+    def _vault_drop_is_reader(self, envelope):
+        try:
+            drop = json.loads(base64.b64decode(envelope[len(DROP_PREFIX) :]))
+            return str(self.env.uid) in drop["k"]
+        except (ValueError, KeyError, TypeError):
+            return False
+
+    def _vault_drop_open(self, envelope, fname, res_id, private):
+        """The plaintext for the current user, or None if the drop is not for them.
+
+        Raises VaultCryptoError / ValueError when the ciphertext does not authenticate.
+        """
+        drop = json.loads(base64.b64decode(envelope[len(DROP_PREFIX) :]))
+        wrapped = drop["k"].get(str(self.env.uid))
+        if not wrapped:
+            return None
+        key = vc.unwrap_key(private, wrapped, ("vp.drop", self._name, res_id, fname, self.env.uid))
+        return vc.decrypt_field(key, drop["c"], self._name, res_id, fname)
+
+    def _vault_as_type(self, fname, value):
+        if fname in self._vault_binary_fields:
+            return value if isinstance(value, bytes) else value.encode()
+        return value if isinstance(value, str) else value.decode()
+
+    def _vault_placeholder(self):
+        return self.env._("\U0001f512 Locked: unlock your vault to read")
+
+    def _vault_placeholders(self):
+        return {LOCKED_PLACEHOLDER, self._vault_placeholder()}
+
+    def _vault_integrity_error(self, fname):
+        from .vault_case import VaultIntegrityError  # noqa: PLC0415 (defined with cases)
+
+        return VaultIntegrityError(
+            self.env._(
+                "Encrypted content of %(record)s (%(field)s) does not authenticate: it "
+                "was tampered with or moved. Nothing is shown.",
+                record=self.display_name,
+                field=self._fields[fname].string,
+            )
+        )
+
+    # ------------------------------------------------------------------ fields
+
+    @api.depends(lambda self: [f"{fname}_enc" for fname in self._vault_fields])
+    @api.depends_context("uid")
+    def _compute_vault_drop_content(self):
+        private = None
+        for record in self:
+            res_id = record._origin.id or record.id
+            for fname in self._vault_fields:
+                # no sudo: reading the ciphertext column applies the record rules
+                envelope = record[f"{fname}_enc"] if isinstance(res_id, int) else False
+                if not envelope or not record._vault_drop_is_reader(envelope):
+                    record[fname] = False  # nothing, or not for this user at all
+                    continue
+                if private is None:
+                    private = self.env["vp.vault"]._get_private_key() or b""
+                if not private:
+                    record[fname] = self._vault_placeholder()
+                    continue
+                try:
+                    value = record._vault_drop_open(envelope, fname, res_id, private)
+                except (vc.VaultCryptoError, ValueError, KeyError, TypeError):
+                    raise record._vault_integrity_error(fname) from None
+                record[fname] = False if value is None else record._vault_as_type(fname, value)
+
+    def _vault_value_to_store(self, fname):
+        """The value of ``fname`` to encrypt, or None (empty: the column is cleared)."""
+        self.ensure_one()
+        value = self[fname]
+        if not value:
+            self.sudo()[f"{fname}_enc"] = False
+            return None
+        if value in self._vault_placeholders():
+            raise UserError(self.env._("Unlock your vault before changing the content."))
+        if isinstance(value, str) and fname in self._vault_binary_fields:
+            value = value.encode()
+        return value
+
+    def _vault_drop_store(self, fname):
+        for record in self:
+            value = record._vault_value_to_store(fname)
+            if value is None:
+                continue
+            readers = record._vault_drop_readers()
+            record.sudo()[f"{fname}_enc"] = record._vault_drop_for(readers, fname, value)
+        # no plaintext lingers in the cache of the writer (often sudo): read it back
+        # through the vault like anyone else
+        self.invalidate_recordset([fname])
+
+    def _vault_search(self, fname, operator, value):
+        """Search encrypted content: decrypt what the current user can read, in memory.
+
+        Locked users and non-readers find nothing; no plaintext index ever exists.
+        """
+        if operator in ("=", "!=") and not value:
+            return [(f"{fname}_enc", operator, False)]
+        positive = operator in ("=", "like", "ilike", "=like", "=ilike")
+        if operator not in ("=", "!=", "like", "ilike", "not like", "not ilike", "=like", "=ilike"):
+            raise UserError(self.env._("Encrypted content cannot be searched this way."))
+        needle = str(value)
+        candidates = self.search([(f"{fname}_enc", "!=", False)])
+        matches = []
+        for record in candidates:
+            text = record[fname]
+            if not text or text in self._vault_placeholders():
+                continue
+            if operator in ("=", "!="):
+                hit = text == needle
+            elif operator in ("ilike", "not ilike", "=ilike"):
+                hit = needle.lower() in text.lower()
+            else:
+                hit = needle in text
+            if hit:
+                matches.append(record.id)
+        if positive:
+            return [("id", "in", matches)]
+        return [("id", "not in", matches)]
