@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import dev  # noqa: E402  (scripts/dev.py: Postgres(), odoo_command(), addons_path())
+import dev
 
 ADDON = dev.ADDON
 LOCAL = dev.LOCAL
@@ -76,6 +76,12 @@ def start_pg():
     except dev.SetupError as exc:
         dev.fail(str(exc))
     return pg
+
+
+def stop_pg(pg):
+    """Stop the private cluster if this process started it (as scripts/dev.py does)."""
+    if pg.started_here:
+        pg.stop()
 
 
 def psql(pg, database, sql, *, check=True):
@@ -224,9 +230,7 @@ def has_table(cr, table):
 
 
 def columns(cr, table):
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table]
-    )
+    cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s", [table])
     return {row[0] for row in cr.fetchall()}
 
 
@@ -384,7 +388,7 @@ def print_table(rows, headers, *, file=None):
             widths[i] = max(widths[i], len(cell))
 
     def line(values):
-        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |"
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=False)) + " |"
 
     print(line(headers), file=file)
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|", file=file)

@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import common  # noqa: E402
+import common
 
 PORTAL = "/my/vertrouwenspersoon"
 APP_ERRORS = ("UserError", "ValidationError", "AccessError", "MissingError", "RedirectWarning")
@@ -96,7 +96,9 @@ def timed_rpc(stats, kind, session, base, model, method, args, kwargs):
     ms = (time.perf_counter() - started) * 1000
     if status == 200 and not error:
         stats.record(kind, ms, "ok")
-    elif status == 200 and any(e in str((error or {}).get("data", {}).get("name")) for e in APP_ERRORS):
+    elif status == 200 and any(
+        e in str((error or {}).get("data", {}).get("name")) for e in APP_ERRORS
+    ):
         stats.record(kind, ms, "rejected", (error.get("data") or {}).get("message", ""))
     else:
         detail = (error or {}).get("data", {}).get("name") or (error or {}).get("message")
@@ -105,9 +107,7 @@ def timed_rpc(stats, kind, session, base, model, method, args, kwargs):
 
 
 def select_options(html, name):
-    match = re.search(
-        rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.DOTALL
-    )
+    match = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.DOTALL)
     if not match:
         return []
     return re.findall(r'<option[^>]*value="([^"]*)"', match.group(1))
@@ -166,7 +166,7 @@ class VirtualUser(threading.Thread):
         while time.time() < self.deadline:
             try:
                 self.step()
-            except Exception as exc:  # a bug in the script must not look like a server error
+            except Exception as exc:  # noqa: BLE001  a bug in the script must not look like a server error
                 self.stats.record("script", 0, "error", repr(exc))
             self.think()
 
@@ -422,14 +422,23 @@ def report(stats, elapsed, checks, lost, wrong, shared, server_errors, args):
         ["request", "count", "ok", "rejected", "errors", "req/s", "median ms", "p95 ms", "notes"],
     )
     print()
-    integrity_rows = [[name, str(count), "pass" if count == 0 else "FAIL"] for name, count in checks]
+    integrity_rows = [
+        [name, str(count), "pass" if count == 0 else "FAIL"] for name, count in checks
+    ]
     if lost is not None:
-        integrity_rows.append(["booking confirmed to the employee but missing", str(lost),
-                               "pass" if lost == 0 else "FAIL"])
-        integrity_rows.append(["booking with wrong owner or state", str(wrong),
-                               "pass" if wrong == 0 else "FAIL"])
-    integrity_rows.append(["server log ERROR lines", str(len(server_errors)),
-                           "pass" if not server_errors else "FAIL"])
+        integrity_rows.append(
+            [
+                "booking confirmed to the employee but missing",
+                str(lost),
+                "pass" if lost == 0 else "FAIL",
+            ]
+        )
+        integrity_rows.append(
+            ["booking with wrong owner or state", str(wrong), "pass" if wrong == 0 else "FAIL"]
+        )
+    integrity_rows.append(
+        ["server log ERROR lines", str(len(server_errors)), "pass" if not server_errors else "FAIL"]
+    )
     common.print_table(integrity_rows, ["integrity check", "violations", "result"])
     for line in server_errors[:5]:
         print("server:", line)
@@ -502,13 +511,30 @@ def main(argv=None):
         users = []
         for i, (login, uid, _kind) in enumerate(pop["employees"]):
             users.append(
-                Employee(server.url, login, pop["password"], stats, shared, deadline,
-                         args.think, seed=i, uid=uid)
+                Employee(
+                    server.url,
+                    login,
+                    pop["password"],
+                    stats,
+                    shared,
+                    deadline,
+                    args.think,
+                    seed=i,
+                    uid=uid,
+                )
             )
         for i, (login, _uid) in enumerate(pop["counsellors"]):
             users.append(
-                Counsellor(server.url, login, pop["password"], stats, shared, deadline,
-                           args.think, seed=1000 + i)
+                Counsellor(
+                    server.url,
+                    login,
+                    pop["password"],
+                    stats,
+                    shared,
+                    deadline,
+                    args.think,
+                    seed=1000 + i,
+                )
             )
         common.info(f"running {len(users)} virtual users for {args.seconds:.0f}s")
         for user in users:

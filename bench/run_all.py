@@ -19,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import common  # noqa: E402
+import common
 
 
 def discover(only=None):
@@ -73,7 +73,7 @@ def verdict(fig):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--timeout", type=int, default=int(os.environ.get("BENCH_TIMEOUT", 900)))
+    parser.add_argument("--timeout", type=int, default=int(os.environ.get("BENCH_TIMEOUT", "900")))
     parser.add_argument("--only", help="comma-separated families, e.g. cases,vault")
     parser.add_argument("--markdown", help="also write the table to this file")
     args = parser.parse_args(argv)
