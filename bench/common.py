@@ -420,7 +420,8 @@ class OdooServer:
         self.proc = None
         BENCH_LOGS.mkdir(parents=True, exist_ok=True)
         self.logfile = BENCH_LOGS / f"{name}.log"
-        self._log = None
+        for old in (self.logfile, self.logfile.with_suffix(".out")):
+            old.unlink(missing_ok=True)  # log_errors() reports this run only
 
     @property
     def url(self):
@@ -565,6 +566,20 @@ def call_kw(session, base_url, model, method, args=None, kwargs=None, timeout=60
     except ValueError:
         return resp.status_code, None, {"message": resp.text[:200]}
     return resp.status_code, body.get("result"), body.get("error")
+
+
+def unlock_vault(session, base_url, passphrase, timeout=60):
+    """Unlock the counsellor's vault through its page; None when no vault is installed."""
+    page = session.get(f"{base_url}/vertrouwenspersoon/vault", timeout=timeout)
+    if page.status_code == 404:
+        return None
+    resp = session.post(
+        f"{base_url}/vertrouwenspersoon/vault/unlock",
+        data={"csrf_token": csrf_from(page.text), "passphrase": passphrase, "redirect": "/odoo"},
+        timeout=timeout,
+        allow_redirects=False,
+    )
+    return resp.status_code in (302, 303)
 
 
 # ------------------------------------------------------------------ invariants

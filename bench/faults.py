@@ -50,6 +50,8 @@ class Results:
         result = "PASS" if ok else "FAIL"
         if ok is None:
             result = "n/a"
+        elif ok == "info":
+            result = "info"
         self.rows.append([scenario, name, result, str(detail)[:120]])
         common.info(f"{scenario}: {name}: {result} {detail}")
         return ok
@@ -126,10 +128,16 @@ def check_invariants(results, scenario, pg, database):
     conn = common.connect(pg, database)
     try:
         with conn.cursor() as cur:
-            for name, count in common.invariants(cur):
-                results.check(scenario, f"invariant: {name}", count == 0, f"{count} found")
+            checks = common.invariants(cur)
     finally:
         conn.close()
+    broken = [f"{name}: {count}" for name, count in checks if count]
+    results.check(
+        scenario,
+        f"integrity invariants hold ({len(checks)} checks)",
+        not broken,
+        "; ".join(broken) or "all hold",
+    )
 
 
 def in_thread(func):
@@ -252,25 +260,10 @@ def counsellor_session(server, pop, index=0):
     login = pop["counsellors"][index][0]
     if not common.login(session, server.url, login, pop["password"]):
         raise RuntimeError(f"counsellor {login} cannot log in")
-    unlock_vault(session, server)
-    return session
-
-
-def unlock_vault(session, server):
-    """Unlock the counsellor's vault over HTTP when the vault is installed (best effort)."""
     import population
 
-    page = session.get(f"{server.url}/vertrouwenspersoon/vault", timeout=60)
-    if page.status_code != 200:
-        return False
-    token = common.csrf_from(page.text)
-    resp = session.post(
-        f"{server.url}/vertrouwenspersoon/vault/unlock",
-        data={"csrf_token": token, "passphrase": population.VAULT_PASSPHRASE},
-        timeout=60,
-        allow_redirects=False,
-    )
-    return resp.status_code in (200, 302, 303)
+    common.unlock_vault(session, server.url, population.VAULT_PASSPHRASE)
+    return session
 
 
 def save_case(session, server, intake, marker):
@@ -537,6 +530,14 @@ def scenario_pg_restart(results, pg, server, pop):
         "first request after recovery answered normally",
         bool(after) and after[0][1],
         after[0][2] if after else "no request",
+    )
+    during = [e for e in log if restart_at <= e[0] < back_at]
+    results.check(
+        name,
+        "what the counsellor saw during the restart",
+        "info",
+        f"{sum(not e[1] for e in during)}/{len(during)} failed: "
+        + ", ".join(sorted({e[2] for e in during if not e[1]})),
     )
     failed_after = [e for e in after if not e[1]]
     results.check(

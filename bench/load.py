@@ -34,6 +34,7 @@ REQUEST_TYPES = [
     ("slots", "employee"),
     ("book", "employee"),
     ("cancel", "employee"),
+    ("vault_unlock", "counsellor"),
     ("case_list", "counsellor"),
     ("case_open", "counsellor"),
     ("contact_save", "counsellor"),
@@ -266,6 +267,20 @@ CASE_FORM_SPEC = {
 
 
 class Counsellor(VirtualUser):
+    def log_in(self):
+        import population
+
+        if not super().log_in():
+            return False
+        started = time.perf_counter()
+        unlocked = common.unlock_vault(self.session, self.base, population.VAULT_PASSPHRASE)
+        if unlocked is None:
+            self.stats.not_available("vault_unlock", "vault not installed")
+        else:
+            ms = (time.perf_counter() - started) * 1000
+            self.stats.record("vault_unlock", ms, "ok" if unlocked else "error", "unlock refused")
+        return True
+
     def step(self):
         s, base = self.session, self.base
         if "case_list" in self.stats.na:

@@ -91,6 +91,9 @@ def main(argv=None):
         script_rows.append([script.name, status, f"{seconds:.0f}s", str(log_path)])
         if status != "ok":
             failures += 1
+        if not figures:
+            family = script.stem.removeprefix("bench_")
+            rows.append([family, "(no FIGURE lines)", "", "", "-", f"see {log_path}"])
         for fig in figures:
             result = verdict(fig)
             failures += result == "FAIL"
