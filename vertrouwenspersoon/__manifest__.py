@@ -25,14 +25,20 @@
     "data": [
         "security/vp_groups.xml",
         "security/ir.model.access.csv",
+        "security/vp_case_security.xml",
         "data/vp_category_data.xml",
         "views/vp_category_views.xml",
         "views/vp_menus.xml",
+        "data/vp_case_data.xml",
+        "data/vp_case_cron.xml",
+        "views/vp_case_views.xml",
+        "report/vp_case_inzage_report.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
         "demo/hr_department_demo.xml",
         "demo/res_users_demo.xml",
         "demo/hr_employee_demo.xml",
+        "demo/vp_case_demo.xml",
     ],
 }

@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""Benchmark of the counsellor's case list and case form under the record rules.
+
+    python3 bench/bench_cases.py [--cases 100000] [--runs 30] [--keep]
+
+Creates a throw-away database on the private PostgreSQL of scripts/dev.py, installs the
+addon without demo data, seeds N cases over 5 counsellors with plain SQL (about 2
+contact moments per case, one case with 20), then measures in-process, as the counsellor
+user (record rules active):
+
+- list: the default list of the Cases menu (filter "Open", 80 rows) = web_search_read
+  with the list view's field specification, which includes the total count;
+- form: web_read of one case with 20 contact moments, with the form's specification;
+- the same list as superuser (no rules), for the ratio rules / no rules.
+
+Prints a table of medians. The database is dropped afterwards unless --keep.
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import dev
+
+DB = "vp_bench_cases"
+COUNSELLORS = 5
+
+LIST_SPEC = {
+    "name": {},
+    "date_intake": {},
+    "state": {},
+    "category_ids": {"fields": {"display_name": {}}},
+    "reporter_type": {},
+    "route": {},
+    "counsellor_id": {"fields": {"display_name": {}}},
+    "date_closed": {},
+    "retention_date": {},
+    "is_open": {},
+    "retention_warning": {},
+}
+FORM_SPEC = {
+    **{
+        f: {}
+        for f in (
+            "state",
+            "name",
+            "date_intake",
+            "intake_channel",
+            "reporter_type",
+            "accused_role",
+            "behaviour_duration",
+            "route",
+            "outcome",
+            "remit_reason",
+            "consent_date",
+            "consent_scope",
+            "is_deputy",
+            "date_closed",
+            "retention_date",
+            "retention_extended",
+            "retention_reason",
+            "retention_warning",
+            "destroyed_date",
+            "melder_name",
+            "melder_contact",
+            "others_involved",
+            "description",
+            "notes",
+            "display_name",
+        )
+    },
+    "category_ids": {"fields": {"display_name": {}}},
+    "referral_ids": {"fields": {"display_name": {}}},
+    "counsellor_id": {"fields": {"display_name": {}}},
+    "deputy_ids": {"fields": {"display_name": {}}},
+    "company_id": {"fields": {"display_name": {}}},
+    "contact_ids": {
+        "fields": {
+            f: {}
+            for f in (
+                "date",
+                "duration",
+                "channel",
+                "is_aftercare",
+                "concerns_third_party",
+                "notes",
+            )
+        },
+        "limit": 40,
+        "order": "",
+    },
+    "document_ids": {"fields": {"date": {}, "datas": {}, "name": {}}, "limit": 40},
+}
+LIST_DOMAIN = [("is_open", "=", True)]
+
+
+def install(pg):
+    pg.drop_database(DB)
+    dev.info(f"installing the addon into {DB} (no demo data)")
+    rc = subprocess.call(
+        dev.odoo_command(
+            pg,
+            DB,
+            "-i",
+            dev.ADDON,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--no-http",
+            "--log-level=warn",
+        )
+    )
+    if rc:
+        sys.exit(f"install failed ({rc})")
+
+
+def seed(env, n_cases):
+    from odoo.tests import new_test_user
+
+    cr = env.cr
+    users = [
+        new_test_user(
+            env,
+            f"bench_vp_{i}",
+            groups="vertrouwenspersoon.group_vp_counsellor",
+            name=f"Bench counsellor {i}",
+        )
+        for i in range(COUNSELLORS)
+    ]
+    company = env.ref("base.main_company").id
+    ids = [u.id for u in users]
+    started = time.time()
+    # cases spread over 5 years and 5 counsellors; ~15% open
+    cr.execute(
+        """
+        INSERT INTO vp_case (name, counsellor_id, company_id, state, date_intake,
+            intake_channel, reporter_type, accused_role, behaviour_duration, route, outcome,
+            date_closed, retention_date, melder_name, description, notes,
+            create_uid, write_uid, create_date, write_date)
+        SELECT 'VP-' || (2022 + g %% 5) || '-' || lpad(g::text, 6, '0'),
+               (%(ids)s::int[])[1 + g %% %(n)s], %(company)s,
+               (ARRAY['intake','guidance','formal','aftercare','closed','closed','closed',
+                      'closed','closed','closed','closed','closed','closed','outside_remit',
+                      'closed','closed','closed','closed','closed','closed'])[1 + g %% 20],
+               make_date(2022 + g %% 5, 1 + g %% 12, 1 + g %% 28),
+               'phone', 'employee', 'colleague', 'm1_6', 'informal',
+               CASE WHEN g %% 20 >= 4 THEN 'resolved' END,
+               CASE WHEN g %% 20 >= 4
+                    THEN make_date(2022 + g %% 5, 1 + g %% 12, 1 + g %% 28) + 60 END,
+               CASE WHEN g %% 20 >= 4
+                    THEN make_date(2023 + g %% 5, 1 + g %% 12, 1 + g %% 28) + 60 END,
+               'Melder ' || g, 'Verhaal van melder ' || g, NULL,
+               1, 1, now(), now()
+        FROM generate_series(1, %(cases)s) g
+        """,
+        {"ids": ids, "n": len(ids), "company": company, "cases": n_cases},
+    )
+    categories = env["vp.category"].search([]).ids
+    cr.execute(
+        """INSERT INTO vp_case_vp_category_rel (vp_case_id, vp_category_id)
+           SELECT id, (%s::int[])[1 + id %% %s] FROM vp_case""",
+        (categories, len(categories)),
+    )
+    cr.execute(
+        """INSERT INTO vp_case_contact (case_id, counsellor_id, date, duration, channel,
+               is_aftercare, concerns_third_party, notes, create_uid, write_uid, create_date,
+               write_date)
+           SELECT c.id, c.counsellor_id, c.date_intake + k * 7 + time '10:00', 1.0, 'phone',
+                  k = 2, false, 'Gesprek ' || k, 1, 1, now(), now()
+           FROM vp_case c CROSS JOIN generate_series(1, 2) k"""
+    )
+    # the form case: an open case of counsellor 0 with 20 contact moments
+    cr.execute(
+        "SELECT id FROM vp_case WHERE counsellor_id = %s AND state = 'guidance' LIMIT 1",
+        (ids[0],),
+    )
+    form_case = cr.fetchone()[0]
+    cr.execute(
+        """INSERT INTO vp_case_contact (case_id, counsellor_id, date, duration, channel,
+               is_aftercare, concerns_third_party, notes, create_uid, write_uid, create_date,
+               write_date)
+           SELECT %s, %s, now() - k * interval '3 days', 1.0, 'in_person', false, false,
+                  'Notitie ' || k, 1, 1, now(), now()
+           FROM generate_series(1, 18) k""",
+        (form_case, ids[0]),
+    )
+    # share a few cases, so the deputy branch of the rule has data
+    cr.execute(
+        """INSERT INTO vp_case_deputy_rel (case_id, user_id)
+           SELECT id, (%s::int[])[1 + (id + 1) %% %s] FROM vp_case WHERE id %% 500 = 0""",
+        (ids, len(ids)),
+    )
+    cr.execute("ANALYZE")
+    env.invalidate_all()
+    dev.info(f"seeded {n_cases} cases in {time.time() - started:.1f}s")
+    return users, form_case
+
+
+def median_ms(fn, runs, env):
+    times = []
+    for _ in range(runs):
+        env.invalidate_all()
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def measure(env, users, form_case, runs):
+    user = users[0]
+    Case = env["vp.case"].with_user(user)
+    Su = env["vp.case"].with_user(user).sudo()
+    n_own = Case.search_count([])
+    n_open = Case.search_count(LIST_DOMAIN)
+
+    def list_rules():
+        res = Case.web_search_read(LIST_DOMAIN, LIST_SPEC, limit=80)
+        assert len(res["records"]) == 80 and res["length"] == n_open
+
+    def list_su():
+        Su.web_search_read(LIST_DOMAIN, LIST_SPEC, limit=80)
+
+    def form():
+        res = Case.browse(form_case).web_read(FORM_SPEC)
+        assert len(res[0]["contact_ids"]) == 20
+
+    for fn in (list_rules, list_su, form):  # warm-up
+        fn()
+    results = {
+        "list (rules)": median_ms(list_rules, runs, env),
+        "list (superuser)": median_ms(list_su, runs, env),
+        "form, 20 contacts": median_ms(form, runs, env),
+    }
+    return results, n_own, n_open
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+
+    dev.check_odoo()
+    pg = dev.Postgres()
+    pg.start()
+    try:
+        install(pg)
+        import odoo
+        from odoo import api
+        from odoo.tools import config
+
+        config.parse_config(
+            [f"--addons-path={dev.addons_path()}", *pg.odoo_args(), "-d", DB, "--log-level=warn"]
+        )
+        registry = odoo.modules.registry.Registry(DB)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            users, form_case = seed(env, args.cases)
+            cr.commit()
+            results, n_own, n_open = measure(env, users, form_case, args.runs)
+            cr.rollback()
+    finally:
+        if not args.keep:
+            pg.drop_database(DB)
+        if pg.started_here:
+            pg.stop()
+
+    ratio = results["list (rules)"] / results["list (superuser)"]
+    print()
+    print(
+        f"{args.cases} cases, 5 counsellors; counsellor sees {n_own} ({n_open} open); "
+        f"median of {args.runs} runs"
+    )
+    print(f"{'measure':<28}{'median ms':>12}{'target':>12}")
+    print(f"{'list 80 + count (rules)':<28}{results['list (rules)']:>12.1f}{'< 150':>12}")
+    print(f"{'list 80 + count (superuser)':<28}{results['list (superuser)']:>12.1f}{'':>12}")
+    print(f"{'form with 20 contacts':<28}{results['form, 20 contacts']:>12.1f}{'< 100':>12}")
+    print(f"{'ratio rules / superuser':<28}{ratio:>12.2f}{'<= 1.3':>12}")
+
+
+if __name__ == "__main__":
+    main()

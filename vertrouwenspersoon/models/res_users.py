@@ -1,0 +1,91 @@
+from odoo import api, models
+
+COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
+
+
+def _counsellor_ids(env):
+    group = env.ref(COUNSELLOR_GROUP, raise_if_not_found=False)
+    if not group:
+        return set()
+    group = group.sudo()
+    env.flush_all()
+    group.invalidate_recordset(["users"])
+    return set(group.users.ids)
+
+
+def _log_membership(env, before):
+    after = _counsellor_ids(env)
+    if before == after:
+        return
+    log = env["vp.security.log"].sudo()
+    users = env["res.users"].sudo().with_context(active_test=False)
+    for uid in sorted(after - before):
+        user = users.browse(uid)
+        log._log(
+            "group_add",
+            env._(
+                "%(user)s was added to the counsellor group by %(actor)s.",
+                user=user.name,
+                actor=env.user.name,
+            ),
+            user=user,
+        )
+    for uid in sorted(before - after):
+        user = users.browse(uid).exists()
+        name = user.name or f"#{uid}"
+        log._log(
+            "group_remove",
+            env._(
+                "%(user)s was removed from the counsellor group by %(actor)s.",
+                user=name,
+                actor=env.user.name,
+            ),
+            user=user,
+        )
+
+
+def _touches_groups(vals):
+    return any(
+        key in ("groups_id", "active") or key.startswith(("in_group_", "sel_groups_"))
+        for key in vals
+    )
+
+
+class ResUsers(models.Model):
+    """Log every change of who is a counsellor: an administrator adding themselves to the
+    group is the obvious way around the record rules, so counsellors must see it."""
+
+    _inherit = "res.users"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        before = _counsellor_ids(self.env)
+        users = super().create(vals_list)
+        _log_membership(self.env, before)
+        return users
+
+    def write(self, vals):
+        if not _touches_groups(vals):
+            return super().write(vals)
+        before = _counsellor_ids(self.env)
+        result = super().write(vals)
+        _log_membership(self.env, before)
+        return result
+
+    def unlink(self):
+        before = _counsellor_ids(self.env)
+        result = super().unlink()
+        _log_membership(self.env, before)
+        return result
+
+
+class ResGroups(models.Model):
+    _inherit = "res.groups"
+
+    def write(self, vals):
+        if not {"users", "implied_ids"} & set(vals):
+            return super().write(vals)
+        before = _counsellor_ids(self.env)
+        result = super().write(vals)
+        _log_membership(self.env, before)
+        return result

@@ -1,0 +1,80 @@
+from odoo.tests import TransactionCase, new_test_user
+
+COUNSELLOR = "vertrouwenspersoon.group_vp_counsellor"
+CASE_MODELS = ("vp.case", "vp.case.contact", "vp.case.document", "vp.security.log")
+
+MELDER = "Melder Zeldzaamnaam"
+SECRET = "Geheime verklaring over afdeling Zonnebloem"
+THIRD_PARTY = "Passage over collega Derdepersoon"
+
+
+class CaseCommon(TransactionCase):
+    """Two counsellors, one case with content, contacts and a document, and one user
+    per role of the threat model."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.counsellor = new_test_user(cls.env, "vp_t_counsellor", groups=COUNSELLOR)
+        cls.other_counsellor = new_test_user(cls.env, "vp_t_other", groups=COUNSELLOR)
+        cls.roles = {
+            "hr_officer": new_test_user(cls.env, "vp_t_hr", groups="hr.group_hr_user"),
+            "hr_manager": new_test_user(cls.env, "vp_t_hrm", groups="hr.group_hr_manager"),
+            "employee": new_test_user(cls.env, "vp_t_emp", groups="base.group_user"),
+            "portal": new_test_user(cls.env, "vp_t_portal", groups="base.group_portal"),
+            "director": new_test_user(
+                cls.env, "vp_t_dir", groups="base.group_user,vertrouwenspersoon.group_vp_director"
+            ),
+            "functional_admin": new_test_user(
+                cls.env, "vp_t_fa", groups="vertrouwenspersoon.group_vp_manager"
+            ),
+            "settings_admin": new_test_user(
+                cls.env, "vp_t_sys", groups="base.group_user,base.group_system"
+            ),
+            "other_counsellor": cls.other_counsellor,
+        }
+        cls.category = cls.env.ref("vertrouwenspersoon.vp_category_bullying")
+        Case = cls.env["vp.case"].with_user(cls.counsellor)
+        cls.case = Case.create(
+            {
+                "date_intake": "2026-02-03",
+                "intake_channel": "phone",
+                "reporter_type": "employee",
+                "accused_role": "manager",
+                "category_ids": [(6, 0, cls.category.ids)],
+                "melder_name": MELDER,
+                "melder_contact": "06-12345678",
+                "others_involved": "Leidinggevende Onbekendnaam",
+                "description": SECRET,
+                "notes": "Eigen aantekening",
+            }
+        )
+        cls.contact = (
+            cls.env["vp.case.contact"]
+            .with_user(cls.counsellor)
+            .create(
+                {
+                    "case_id": cls.case.id,
+                    "date": "2026-02-03 10:00:00",
+                    "notes": "Gesprek: " + SECRET,
+                }
+            )
+        )
+        cls.third_party_contact = (
+            cls.env["vp.case.contact"]
+            .with_user(cls.counsellor)
+            .create(
+                {
+                    "case_id": cls.case.id,
+                    "date": "2026-02-10 10:00:00",
+                    "notes": THIRD_PARTY,
+                    "concerns_third_party": True,
+                }
+            )
+        )
+        cls.document = (
+            cls.env["vp.case.document"]
+            .with_user(cls.counsellor)
+            .create({"case_id": cls.case.id, "name": "verslag.txt", "datas": "SGFsbG8="})
+        )
+        cls.case_as_counsellor = cls.case.with_user(cls.counsellor)

@@ -1,0 +1,44 @@
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import COUNSELLOR, MELDER
+
+REPORT = "vertrouwenspersoon.vp_case_inzage_document"
+
+
+@tagged("post_install", "-at_install")
+class TestCaseReportRoutes(HttpCase):
+    """The QWeb report routes, fetched over HTTP as other users, give nothing away."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.counsellor = new_test_user(cls.env, "vp_h_counsellor", groups=COUNSELLOR)
+        cls.users = {
+            "other_counsellor": new_test_user(cls.env, "vp_h_other", groups=COUNSELLOR),
+            "hr_manager": new_test_user(cls.env, "vp_h_hrm", groups="hr.group_hr_manager"),
+            "settings_admin": new_test_user(
+                cls.env, "vp_h_sys", groups="base.group_user,base.group_system"
+            ),
+            "portal": new_test_user(cls.env, "vp_h_portal", groups="base.group_portal"),
+        }
+        cls.case = (
+            cls.env["vp.case"]
+            .with_user(cls.counsellor)
+            .create({"melder_name": MELDER, "description": "Verhaal van de melder"})
+        )
+
+    def test_report_routes_refused(self):
+        for login, user in self.users.items():
+            self.authenticate(user.login, user.login)
+            for kind in ("html", "pdf"):
+                with self.subTest(user=login, kind=kind):
+                    response = self.url_open(f"/report/{kind}/{REPORT}/{self.case.id}")
+                    self.assertNotEqual(response.status_code, 200)
+                    self.assertNotIn(MELDER, response.text)
+                    self.assertNotIn("Verhaal van de melder", response.text)
+
+    def test_report_route_for_counsellor(self):
+        self.authenticate(self.counsellor.login, self.counsellor.login)
+        response = self.url_open(f"/report/html/{REPORT}/{self.case.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(MELDER, response.text)
