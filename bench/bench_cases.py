@@ -282,6 +282,11 @@ def main():
     print(f"{'list 80 + count (superuser)':<28}{results['list (superuser)']:>12.1f}{'':>12}")
     print(f"{'form with 20 contacts':<28}{results['form, 20 contacts']:>12.1f}{'< 100':>12}")
     print(f"{'ratio rules / superuser':<28}{ratio:>12.2f}{'<= 1.3':>12}")
+    # machine-readable lines for `make bench` (bench/README.md)
+    print(f"FIGURE case_list.rules.median {results['list (rules)']:.1f} ms target=<150")
+    print(f"FIGURE case_list.superuser.median {results['list (superuser)']:.1f} ms")
+    print(f"FIGURE case_form.20_contacts.median {results['form, 20 contacts']:.1f} ms target=<100")
+    print(f"FIGURE case_list.rules_ratio {ratio:.2f} ratio target=<=1.3")
 
 
 if __name__ == "__main__":
