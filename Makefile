@@ -47,4 +47,5 @@ faults:  ## kill Odoo / restart PostgreSQL mid-work; PASS/FAIL table
 	@$(PYTHON) bench/faults.py
 
 fuzz:  ## hypothesis fuzzing of the addon's routes and RPC methods (EXAMPLES=200)
+	@$(PYTHON) -c "import hypothesis" 2>/dev/null || $(PYTHON) -m pip install --quiet -r requirements-dev.txt
 	@$(PYTHON) bench/fuzz_routes.py --examples $(or $(EXAMPLES),200)

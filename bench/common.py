@@ -21,6 +21,7 @@ Nothing here touches anything but the private PostgreSQL cluster of this checkou
 (``scripts/dev.py``) and loopback ports.
 """
 
+import atexit
 import contextlib
 import math
 import os
@@ -68,13 +69,18 @@ def info(message):
 
 
 def start_pg():
-    """The private cluster of this checkout (or PGHOST/PGPORT), started if needed."""
+    """The private cluster of this checkout (or PGHOST/PGPORT), started if needed.
+
+    A cluster started here is stopped when the script ends (unless VP_KEEP_PG is set).
+    """
     try:
         dev.check_odoo()
         pg = dev.Postgres()
         pg.start()
     except dev.SetupError as exc:
         dev.fail(str(exc))
+    if pg.started_here and not os.environ.get("VP_KEEP_PG"):
+        atexit.register(stop_pg, pg)  # leave the machine as we found it
     return pg
 
 
