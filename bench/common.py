@@ -410,6 +410,10 @@ def free_port():
     return dev.free_port()
 
 
+# PostgreSQL errors Odoo retries by itself (odoo.service.model.PG_CONCURRENCY_ERRORS_TO_RETRY)
+RETRIED_ERRORS = ("could not serialize access", "deadlock detected")
+
+
 class OdooServer:
     """Odoo serving ``database`` on a free loopback port, in its own process group.
 
@@ -523,14 +527,30 @@ class OdooServer:
         self.stop()
 
     def log_errors(self):
-        """ERROR/CRITICAL lines of the server log so far."""
+        """ERROR/CRITICAL lines of the server log so far.
+
+        Not counted: the "bad query" lines of serialization failures and deadlocks, which
+        Odoo's HTTP layer retries transparently (see ``retried()``).
+        """
         if not self.logfile.exists():
             return []
-        return [
-            line.rstrip()
-            for line in self.logfile.read_text(errors="replace").splitlines()
-            if dev.LOG_LEVEL_RE.match(line)
-        ]
+        lines = self.logfile.read_text(errors="replace").splitlines()
+        errors = []
+        for i, line in enumerate(lines):
+            if not dev.LOG_LEVEL_RE.match(line):
+                continue
+            following = lines[i + 1] if i + 1 < len(lines) else ""
+            if "bad query" in line and any(m in following for m in RETRIED_ERRORS):
+                continue
+            errors.append(line.rstrip())
+        return errors
+
+    def retried(self):
+        """How many queries failed with a concurrency error that Odoo retries."""
+        if not self.logfile.exists():
+            return 0
+        text = self.logfile.read_text(errors="replace")
+        return sum(text.count(f"ERROR:  {m}") + text.count(f"ERROR: {m}") for m in RETRIED_ERRORS)
 
 
 # --------------------------------------------------------------- HTTP clients
