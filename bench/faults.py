@@ -74,8 +74,9 @@ def table_lock(pg, database, sql):
         conn.close()
 
 
-def wait_for_lock_waiter(pg, database, timeout=60):
-    """True once a backend of ``database`` waits on a lock (the request is mid-way)."""
+def _wait_activity(pg, database, condition, present, timeout):
+    """Poll pg_stat_activity of ``database`` until backends matching ``condition`` are
+    ``present`` (True) or gone (False); returns whether that happened in time."""
     conn = common.connect(pg, database)
     try:
         deadline = time.time() + timeout
@@ -83,10 +84,10 @@ def wait_for_lock_waiter(pg, database, timeout=60):
             with conn.cursor() as cur:
                 cur.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
-                    "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+                    f"AND {condition} AND pid <> pg_backend_pid()",
                     [database],
                 )
-                if cur.fetchone()[0]:
+                if bool(cur.fetchone()[0]) == present:
                     return True
             time.sleep(0.1)
         return False
@@ -94,24 +95,14 @@ def wait_for_lock_waiter(pg, database, timeout=60):
         conn.close()
 
 
+def wait_for_lock_waiter(pg, database, timeout=60):
+    """True once a backend of ``database`` waits on a lock (the request is mid-way)."""
+    return _wait_activity(pg, database, "wait_event_type = 'Lock'", True, timeout)
+
+
 def wait_backends_gone(pg, database, timeout=30):
     """Wait until no backend of ``database`` is left in an open transaction."""
-    conn = common.connect(pg, database)
-    try:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            with conn.cursor() as cur:
-                cur.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
-                    "AND xact_start IS NOT NULL AND pid <> pg_backend_pid()",
-                    [database],
-                )
-                if not cur.fetchone()[0]:
-                    return True
-            time.sleep(0.2)
-        return False
-    finally:
-        conn.close()
+    return _wait_activity(pg, database, "xact_start IS NOT NULL", False, timeout)
 
 
 def query(pg, database, sql, params=None):
@@ -153,6 +144,21 @@ def in_thread(func):
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     return thread, box
+
+
+def kill_midway(results, scenario, pg, server, lock_sql, request, what):
+    """Send ``request`` while ``lock_sql`` holds it half-way, then SIGKILL Odoo.
+
+    Returns the request's outcome: a dict with 'result' or 'error'.
+    """
+    with table_lock(pg, DB, lock_sql):
+        thread, box = in_thread(request)
+        midway = wait_for_lock_waiter(pg, DB)
+        results.check(scenario, f"request caught half-way ({what})", midway)
+        server.kill()
+    thread.join(timeout=60)
+    wait_backends_gone(pg, DB)
+    return box
 
 
 def employee_session(server, login, password):
@@ -209,15 +215,15 @@ def scenario_booking(results, pg, server, pop):
     confirmed = int(match.group(1)) if match else None
 
     killed_slot = slots[1]
-    with table_lock(pg, DB, "LOCK TABLE calendar_event IN SHARE MODE"):
-        thread, box = in_thread(
-            lambda: post_booking(session, server, profile, token, killed_slot, channels[0])
-        )
-        midway = wait_for_lock_waiter(pg, DB)
-        results.check(name, "request caught half-way (appointment inserted, block pending)", midway)
-        server.kill()
-    thread.join(timeout=60)
-    wait_backends_gone(pg, DB)
+    box = kill_midway(
+        results,
+        name,
+        pg,
+        server,
+        "LOCK TABLE calendar_event IN SHARE MODE",
+        lambda: post_booking(session, server, profile, token, killed_slot, channels[0]),
+        "appointment inserted, block pending",
+    )
     answered = box.get("result")
     results.check(
         name,
@@ -294,15 +300,15 @@ def scenario_case(results, pg, server, pop):
     status, result, error = save_case(session, server, SAVED_INTAKE, population.MARKER)
     saved = isinstance(result, list) and result and result[0].get("id")
     results.check(name, "case saved before the fault", bool(saved), error or status)
-    with table_lock(pg, DB, "LOCK TABLE vp_case_contact IN SHARE MODE"):
-        thread, box = in_thread(
-            lambda: save_case(session, server, KILLED_INTAKE, population.MARKER)
-        )
-        midway = wait_for_lock_waiter(pg, DB)
-        results.check(name, "request caught half-way (case inserted, contact pending)", midway)
-        server.kill()
-    thread.join(timeout=60)
-    wait_backends_gone(pg, DB)
+    box = kill_midway(
+        results,
+        name,
+        pg,
+        server,
+        "LOCK TABLE vp_case_contact IN SHARE MODE",
+        lambda: save_case(session, server, KILLED_INTAKE, population.MARKER),
+        "case inserted, contact pending",
+    )
     answered = box.get("result")
     results.check(
         name,

@@ -232,8 +232,25 @@ def fill_route(route, draw, S):
     return re.sub(r"<(?:([a-z]+)(?:\([^)]*\))?:)?[a-z_]+>", repl, route)
 
 
-def run_route_fuzz(base, sessions, routes, marker, examples, seed, findings, S):
+def _bounded(examples, seed):
+    """@given(data) with a bounded, repeatable number of examples and no shrinking."""
     from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
+
+    def decorate(func):
+        return settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+            derandomize=seed is None,
+        )(given(data=st.data())(func))
+
+    return decorate
+
+
+def run_route_fuzz(base, sessions, routes, marker, examples, seed, findings, S):
     from hypothesis import strategies as st
 
     form_keys = [
@@ -255,15 +272,7 @@ def run_route_fuzz(base, sessions, routes, marker, examples, seed, findings, S):
         "recovery_code",
     ]
 
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-        derandomize=seed is None,
-    )
-    @given(data=st.data())
+    @_bounded(examples, seed)
     def fuzz(data):
         route, methods, _auth, _type = data.draw(st.sampled_from(routes))
         who = data.draw(st.sampled_from(sorted(sessions)))
@@ -312,20 +321,11 @@ def _run(fuzz, seed):
 
 def run_rpc_fuzz(base, sessions, methods, own, marker, examples, seed, findings, S):
     import requests
-    from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import strategies as st
 
     pairs = [(model, method) for model, names in methods.items() for method in names]
 
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-        derandomize=seed is None,
-    )
-    @given(data=st.data())
+    @_bounded(examples, seed)
     def fuzz(data):
         model, method = data.draw(st.sampled_from(pairs))
         who = data.draw(st.sampled_from(sorted(k for k in sessions if k != "anonymous")))

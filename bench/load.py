@@ -127,7 +127,7 @@ class Shared:
 
 
 class VirtualUser(threading.Thread):
-    def __init__(self, base, login, password, stats, shared, deadline, think, seed):
+    def __init__(self, login, base, password, stats, shared, deadline, think, seed):
         super().__init__(daemon=True)
         self.base = base
         self.login_name = login
@@ -534,34 +534,14 @@ def main(argv=None):
     with server:
         warm_up(server.url, pop, installed, args.workers)
         deadline = time.time() + 10 * 24 * 3600  # set for real once everybody is logged in
-        users = []
-        for i, (login, uid, _kind) in enumerate(pop["employees"]):
-            users.append(
-                Employee(
-                    server.url,
-                    login,
-                    pop["password"],
-                    stats,
-                    shared,
-                    deadline,
-                    args.think,
-                    seed=i,
-                    uid=uid,
-                )
-            )
-        for i, (login, _uid) in enumerate(pop["counsellors"]):
-            users.append(
-                Counsellor(
-                    server.url,
-                    login,
-                    pop["password"],
-                    stats,
-                    shared,
-                    deadline,
-                    args.think,
-                    seed=1000 + i,
-                )
-            )
+        common_args = (server.url, pop["password"], stats, shared, deadline, args.think)
+        users = [
+            Employee(login, *common_args, seed=i, uid=uid)
+            for i, (login, uid, _kind) in enumerate(pop["employees"])
+        ] + [
+            Counsellor(login, *common_args, seed=1000 + i)
+            for i, (login, _uid) in enumerate(pop["counsellors"])
+        ]
         common.info(f"logging in {len(users)} virtual users (not timed as load)")
         with ThreadPoolExecutor(max_workers=args.workers * 2) as pool:
             ready = sum(pool.map(lambda user: user.prepare(), users))
