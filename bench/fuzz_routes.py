@@ -250,7 +250,7 @@ def _bounded(examples, seed):
     return decorate
 
 
-def run_route_fuzz(base, sessions, routes, marker, examples, seed, findings, S):
+def run_route_fuzz(base, sessions, routes, examples, seed, findings, S):
     from hypothesis import strategies as st
 
     form_keys = [
@@ -276,7 +276,7 @@ def run_route_fuzz(base, sessions, routes, marker, examples, seed, findings, S):
     def fuzz(data):
         route, methods, _auth, _type = data.draw(st.sampled_from(routes))
         who = data.draw(st.sampled_from(sorted(sessions)))
-        session, csrf = sessions[who]
+        session, csrf, marker, _strict = sessions[who]
         path = fill_route(route, data.draw, S)
         method = data.draw(st.sampled_from([m for m in methods if m in ("GET", "POST")] or ["GET"]))
         form = data.draw(
@@ -319,7 +319,7 @@ def _run(fuzz, seed):
     fuzz()
 
 
-def run_rpc_fuzz(base, sessions, methods, own, marker, examples, seed, findings, S):
+def run_rpc_fuzz(base, sessions, methods, own, examples, seed, findings, S):
     import requests
     from hypothesis import strategies as st
 
@@ -329,7 +329,7 @@ def run_rpc_fuzz(base, sessions, methods, own, marker, examples, seed, findings,
     def fuzz(data):
         model, method = data.draw(st.sampled_from(pairs))
         who = data.draw(st.sampled_from(sorted(k for k in sessions if k != "anonymous")))
-        session, _csrf = sessions[who]
+        session, _csrf, marker, strict = sessions[who]
         ids = data.draw(st.lists(S["id"], max_size=3))
         shape = data.draw(st.sampled_from(["ids", "ids+value", "domain", "values", "raw"]))
         kwargs = {}
@@ -379,7 +379,7 @@ def run_rpc_fuzz(base, sessions, methods, own, marker, examples, seed, findings,
                     )
             return
         findings.counts["rpc ok"] += 1
-        if model in CONFIDENTIAL:
+        if strict and model in CONFIDENTIAL:
             acted_on_records = bool(ids) and shape in ("ids", "ids+value", "values")
             if (method == "create" and result) or (
                 acted_on_records
@@ -411,7 +411,7 @@ def prepare(pg, args):
 
     database = common.create_db(pg, args.db, keep=args.keep_db)
     with common.odoo_env(pg, database) as env:
-        pop = population.seed(env, employees=2, counsellors=2, cases_per_counsellor=3)
+        pop = population.seed(env, employees=3, counsellors=2, cases_per_counsellor=3)
         routes = addon_routes()
         methods = addon_methods(env)
         own = addon_own_methods(env)
@@ -434,14 +434,15 @@ def prepare(pg, args):
 
 
 def plant_booking(server, pop, marker):
-    """Book one appointment (with the marker in its note) as the internal employee."""
+    """Book one appointment (with the marker in its note) as an employee who is not among
+    the fuzzing sessions (the last portal employee), with the first counsellor."""
     import requests
 
     if not pop["profiles"]:
         return None
-    internal = next(e for e in pop["employees"] if e[2] == "internal")
+    booker = [e for e in pop["employees"] if e[2] == "portal"][-1]
     session = requests.Session()
-    common.login(session, server.url, internal[0], pop["password"])
+    common.login(session, server.url, booker[0], pop["password"])
     page = session.get(f"{server.url}/my/vertrouwenspersoon/book/{pop['profiles'][0]}", timeout=60)
     from load import select_options
 
@@ -462,6 +463,56 @@ def plant_booking(server, pop, marker):
     return resp.headers.get("Location")
 
 
+def open_sessions(server, pop, owner):
+    """{who: (session, csrf token, forbidden marker, strict)}: an anonymous visitor, a
+    portal and an internal employee (must see no case content at all, and no confidential
+    record: strict) and another counsellor (must see nothing of ``owner``'s cases)."""
+    import population
+    import requests
+
+    sessions = {}
+    anonymous = requests.Session()
+    page = anonymous.get(f"{server.url}/web/login", timeout=60)
+    sessions["anonymous"] = (anonymous, common.csrf_from(page.text), population.MARKER, True)
+    users = [(login, kind) for login, _uid, kind in pop["employees"]]
+    others = [login for login, _uid in pop["counsellors"] if login != owner]
+    users += [(others[0], "counsellor")] if others else []
+    for login, kind in users:
+        if kind in sessions:
+            continue
+        session = requests.Session()
+        common.login(session, server.url, login, pop["password"])
+        forbidden = population.MARKER
+        if kind == "counsellor":
+            common.unlock_vault(session, server.url, population.VAULT_PASSPHRASE)
+            forbidden = population.marker_of(owner)
+        page = session.get(f"{server.url}/my", timeout=60)
+        sessions[kind] = (session, common.csrf_from(page.text), forbidden, kind != "counsellor")
+    return sessions
+
+
+def detector_works(server, pop, owner):
+    """The leak detector can fire: the owner of the cases does read the marker through
+    the same RPC channel (None when cases are not installed)."""
+    import population
+    import requests
+
+    if not pop["cases"]:
+        return None
+    session = requests.Session()
+    common.login(session, server.url, owner, pop["password"])
+    common.unlock_vault(session, server.url, population.VAULT_PASSPHRASE)
+    _status, result, error = common.call_kw(
+        session,
+        server.url,
+        "vp.case",
+        "web_search_read",
+        [],
+        {"domain": [], "specification": {"description": {}}, "limit": 5},
+    )
+    return population.marker_of(owner) in repr(result) and not error
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=200, help="examples per fuzzer")
@@ -471,7 +522,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     import population
-    import requests
 
     pg = common.start_pg()
     database, pop, routes, methods, own, ids, fields_by_model, cases_before = prepare(pg, args)
@@ -484,40 +534,14 @@ def main(argv=None):
     server = common.OdooServer(pg, database, workers=2, name="fuzz")
     started = time.time()
     with server:
-        planted = plant_booking(server, pop, population.MARKER)
+        owner = pop["counsellors"][0][0]  # the planted booking and these cases are theirs
+        planted = plant_booking(server, pop, population.marker_of(owner))
         common.info(f"planted appointment: {planted}")
-        sessions = {"anonymous": (requests.Session(), None)}
-        anon_page = sessions["anonymous"][0].get(f"{server.url}/web/login", timeout=60)
-        sessions["anonymous"] = (sessions["anonymous"][0], common.csrf_from(anon_page.text))
-        for login, _uid, kind in pop["employees"]:
-            if kind in sessions:
-                continue
-            session = requests.Session()
-            common.login(session, server.url, login, pop["password"])
-            page = session.get(f"{server.url}/my", timeout=60)
-            sessions[kind] = (session, common.csrf_from(page.text))
+        sessions = open_sessions(server, pop, owner)
+        detector = detector_works(server, pop, owner)
         if routes:
-            run_route_fuzz(
-                server.url,
-                sessions,
-                routes,
-                population.MARKER,
-                args.examples,
-                args.seed,
-                findings,
-                S,
-            )
-        run_rpc_fuzz(
-            server.url,
-            sessions,
-            methods,
-            own,
-            population.MARKER,
-            args.examples,
-            args.seed,
-            findings,
-            S,
-        )
+            run_route_fuzz(server.url, sessions, routes, args.examples, args.seed, findings, S)
+        run_rpc_fuzz(server.url, sessions, methods, own, args.examples, args.seed, findings, S)
         server_errors = server.log_errors()
     elapsed = time.time() - started
     conn = common.connect(pg, database)
@@ -544,6 +568,14 @@ def main(argv=None):
                 "cases created or deleted by the fuzzer",
                 str(cases_after - cases_before),
                 "PASS" if cases_after == cases_before else "FAIL",
+            ]
+        )
+    if detector is not None:
+        checks_rows.append(
+            [
+                "leak detector self-check (the owner reads the marker)",
+                "1" if detector else "0",
+                "PASS" if detector else "FAIL",
             ]
         )
     kinds = [

@@ -17,6 +17,11 @@ MARKER = "ZZLEAKMARKER"  # planted in case content; must never appear in other u
 COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
 
 
+def marker_of(login):
+    """The marker planted in the content of ``login``'s cases (starts with MARKER)."""
+    return f"{MARKER}-{login}"
+
+
 def warn(message):
     print(f"[bench] WARNING: {message}", file=sys.stderr, flush=True)
 
@@ -118,7 +123,8 @@ def setup_vaults(env, counsellors):
             return
 
 
-def case_values(rnd, i, categories):
+def case_values(rnd, i, categories, owner=""):
+    tag = marker_of(owner) if owner else MARKER
     intake = date.today() - timedelta(days=rnd.randint(1, 700))
     return {
         "date_intake": intake,
@@ -128,16 +134,16 @@ def case_values(rnd, i, categories):
         else [],
         "reporter_type": rnd.choice(["employee", "temp", "intern"]),
         "accused_role": rnd.choice(["manager", "colleague", "client"]),
-        "melder_name": f"{MARKER} Melder {i}",
-        "description": f"{MARKER} account of case {i}: what happened at work.",
-        "notes": f"{MARKER} counsellor notes {i}",
+        "melder_name": f"{tag} Melder {i}",
+        "description": f"{tag} account of case {i}: what happened at work.",
+        "notes": f"{tag} counsellor notes {i}",
         "contact_ids": [
             Command.create(
                 {
                     "date": datetime.combine(intake, datetime.min.time()) + timedelta(hours=10),
                     "duration": 1.0,
                     "channel": "in_person",
-                    "notes": f"{MARKER} contact notes {i}",
+                    "notes": f"{tag} contact notes {i}",
                 }
             )
         ],
@@ -157,7 +163,7 @@ def seed_cases(env, counsellors, per_counsellor, rnd):
         try:
             with env.cr.savepoint():
                 created = Case.create(
-                    [case_values(rnd, i, categories) for i in range(max(todo, 0))]
+                    [case_values(rnd, i, categories, user.login) for i in range(max(todo, 0))]
                 )
         except Exception as exc:  # noqa: BLE001  (reported; the run goes on without cases)
             warn(f"creating cases for {user.login} failed: {exc!r}")
@@ -171,7 +177,9 @@ def seed_expired_cases(env, counsellor, count, rnd=None):
     rnd = rnd or random.Random(11)
     categories = env["vp.category"].search([]).ids
     Case = env["vp.case"].with_user(counsellor).with_context(tracking_disable=True)
-    cases = Case.create([case_values(rnd, 10000 + i, categories) for i in range(count)])
+    cases = Case.create(
+        [case_values(rnd, 10000 + i, categories, counsellor.login) for i in range(count)]
+    )
     cases.write({"outcome": "resolved"})
     cases.write({"state": "closed"})
     env.flush_all()
