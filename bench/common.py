@@ -613,6 +613,13 @@ def unlock_vault(session, base_url, passphrase, timeout=60):
 CONTENT_COLUMNS = ("melder_name", "melder_contact", "others_involved", "description", "notes")
 
 
+def content_columns(cr, table, names):
+    """The columns holding content ``names``: ``<name>`` in clear, or ``<name>_enc`` once
+    the vault encrypts them."""
+    have = columns(cr, table) if has_table(cr, table) else set()
+    return [c for name in names for c in (name, f"{name}_enc") if c in have]
+
+
 def invariants(cr):
     """[(check, count of violations)] for the data-integrity rules the addon promises.
 
@@ -653,7 +660,8 @@ def invariants(cr):
         "vp_case_contact",
     )
     if has_table(cr, "vp_case"):
-        content = [c for c in CONTENT_COLUMNS if c in columns(cr, "vp_case")]
+        content = content_columns(cr, "vp_case", CONTENT_COLUMNS)
+        notes = content_columns(cr, "vp_case_contact", ["notes"])
         if content and "destroyed_date" in columns(cr, "vp_case"):
             left = " OR ".join(f"({c} IS NOT NULL AND {c}::text <> '')" for c in content)
             count(
@@ -661,12 +669,29 @@ def invariants(cr):
                 f"SELECT count(*) FROM vp_case WHERE destroyed_date IS NOT NULL AND ({left})",
                 "vp_case",
             )
+        if notes and "destroyed_date" in columns(cr, "vp_case"):
             count(
                 "destroyed case with contact notes left",
-                """SELECT count(*) FROM vp_case_contact c JOIN vp_case k ON k.id = c.case_id
-                    WHERE k.destroyed_date IS NOT NULL AND c.notes IS NOT NULL
-                      AND c.notes::text <> ''""",
+                f"""SELECT count(*) FROM vp_case_contact c JOIN vp_case k ON k.id = c.case_id
+                     WHERE k.destroyed_date IS NOT NULL AND c.{notes[0]} IS NOT NULL
+                       AND c.{notes[0]}::text <> ''""",
                 "vp_case_contact",
+            )
+            count(
+                "destroyed case with wrapped keys left",
+                """SELECT count(*) FROM vp_case_key x JOIN vp_case k ON k.id = x.case_id
+                    WHERE k.destroyed_date IS NOT NULL""",
+                "vp_case_key",
+            )
+        encrypted = [c for c in content if c.endswith("_enc")]
+        if encrypted:
+            sealed = " OR ".join(f"{c} LIKE 'vp1:%%'" for c in encrypted)
+            count(
+                "encrypted case content without the counsellor's key",
+                f"""SELECT count(*) FROM vp_case k WHERE ({sealed})
+                      AND NOT EXISTS (SELECT 1 FROM vp_case_key x
+                                       WHERE x.case_id = k.id AND x.user_id = k.counsellor_id)""",
+                "vp_case_key",
             )
             count(
                 "destroyed case with documents left",

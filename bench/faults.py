@@ -378,30 +378,22 @@ def run_cron(pg, database, timeout=None, popen=False):
 
 def content_state(pg, database, case_ids):
     """{case id: (destroyed?, has content?, has contact notes?)}."""
-    cols = [
-        c
-        for c in common.CONTENT_COLUMNS
-        if c
-        in {
-            r[0]
-            for r in query(
-                pg,
-                database,
-                "SELECT column_name FROM information_schema.columns WHERE table_name = 'vp_case'",
+    conn = common.connect(pg, database)
+    try:
+        with conn.cursor() as cur:
+            cols = common.content_columns(cur, "vp_case", common.CONTENT_COLUMNS)
+            notes = common.content_columns(cur, "vp_case_contact", ["notes"])[0]
+            has_content = " OR ".join(f"k.{c} IS NOT NULL" for c in cols) or "false"
+            cur.execute(
+                f"""SELECT k.id, k.destroyed_date IS NOT NULL, ({has_content}),
+                           EXISTS (SELECT 1 FROM vp_case_contact c
+                                    WHERE c.case_id = k.id AND c.{notes} IS NOT NULL)
+                      FROM vp_case k WHERE k.id = ANY(%s)""",
+                [case_ids],
             )
-        }
-    ]
-    has_content = " OR ".join(f"{c} IS NOT NULL" for c in cols) or "false"
-    rows = query(
-        pg,
-        database,
-        f"""SELECT k.id, k.destroyed_date IS NOT NULL, ({has_content}),
-                   EXISTS (SELECT 1 FROM vp_case_contact c
-                            WHERE c.case_id = k.id AND c.notes IS NOT NULL)
-              FROM vp_case k WHERE k.id = ANY(%s)""",
-        [case_ids],
-    )
-    return {row[0]: row[1:] for row in rows}
+            return {row[0]: row[1:] for row in cur.fetchall()}
+    finally:
+        conn.close()
 
 
 def scenario_cron(results, pg, server, pop):
