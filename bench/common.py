@@ -605,6 +605,17 @@ def unlock_vault(session, base_url, passphrase, timeout=60):
         timeout=timeout,
         allow_redirects=False,
     )
+    if resp.status_code >= 400:
+        return False
+    # success is a redirect, or a page listing security events since the last unlock
+    status = session.post(
+        f"{base_url}/vertrouwenspersoon/vault/status",
+        json={"jsonrpc": "2.0", "method": "call", "params": {}},
+        timeout=timeout,
+    )
+    if status.status_code == 200:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            return bool(status.json()["result"]["unlocked"])
     return resp.status_code in (302, 303)
 
 

@@ -5,6 +5,7 @@ few cases each, all with one known password. Each part is skipped when the model
 is not installed, so the harness also runs against the bare foundation.
 """
 
+import base64
 import random
 import sys
 from datetime import date, datetime, timedelta
@@ -169,7 +170,21 @@ def seed_cases(env, counsellors, per_counsellor, rnd):
             warn(f"creating cases for {user.login} failed: {exc!r}")
             created = Case.browse()
         cases[user.id] = (existing | created).ids
+        if created and "vp.case.document" in env:
+            plant_document(env, user, created[0])
     return cases
+
+
+def plant_document(env, user, case):
+    """A small text document with the owner's marker, created by its counsellor."""
+    content = f"{marker_of(user.login)} document: minutes of the conversation.\n".encode()
+    try:
+        with env.cr.savepoint():
+            env["vp.case.document"].with_user(user).create(
+                {"case_id": case.id, "name": "gesprek.txt", "datas": base64.b64encode(content)}
+            )
+    except Exception as exc:  # noqa: BLE001  (reported; the run goes on without it)
+        warn(f"planting a document for {user.login} failed: {exc!r}")
 
 
 def seed_expired_cases(env, counsellor, count, rnd=None):
