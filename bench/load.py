@@ -124,6 +124,7 @@ class Shared:
         self.cancelled = set()
         self.contacts_saved = 0
         self.retried = 0
+        self.decrypted = 0
 
 
 class VirtualUser(threading.Thread):
@@ -316,7 +317,7 @@ class Counsellor(VirtualUser):
         if not records:
             return
         case_id = self.rnd.choice(records)["id"]
-        timed_rpc(
+        opened, _error = timed_rpc(
             self.stats,
             "case_open",
             s,
@@ -326,6 +327,11 @@ class Counsellor(VirtualUser):
             [[case_id]],
             {"specification": CASE_FORM_SPEC},
         )
+        import population
+
+        if opened and population.marker_of(self.login_name) in repr(opened):
+            with self.shared.lock:
+                self.shared.decrypted += 1  # the content really was decrypted and shown
         if self.rnd.random() < 0.5:
             values = {
                 "contact_ids": [
@@ -486,6 +492,7 @@ def report(stats, elapsed, checks, lost, wrong, shared, server_errors, args):
         common.figure("load.bookings_confirmed", len(shared.booked), "count")
         common.figure("load.bookings_lost", lost, "count", target="==0")
     common.figure("load.contacts_saved", shared.contacts_saved, "count")
+    common.figure("load.cases_opened_with_content", shared.decrypted, "count")
     common.figure("load.retried_serialization", shared.retried, "count")
     failed = errors_total or any(c for _n, c in checks) or lost or wrong or server_errors
     return 1 if failed else 0
