@@ -43,6 +43,7 @@ LIST_SPEC = {
     "retention_date": {},
     "is_open": {},
     "retention_warning": {},
+    "destroyed_date": {},
 }
 FORM_SPEC = {
     **{
@@ -120,18 +121,18 @@ def install(pg):
 
 
 def seed(env, n_cases):
-    from odoo.tests import new_test_user
-
     cr = env.cr
-    users = [
-        new_test_user(
-            env,
-            f"bench_vp_{i}",
-            groups="vertrouwenspersoon.group_vp_counsellor",
-            name=f"Bench counsellor {i}",
-        )
-        for i in range(COUNSELLORS)
-    ]
+    group = env.ref("vertrouwenspersoon.group_vp_counsellor")
+    users = env["res.users"].create(
+        [
+            {
+                "login": f"bench_vp_{i}",
+                "name": f"Bench counsellor {i}",
+                "groups_id": [(6, 0, group.ids)],
+            }
+            for i in range(COUNSELLORS)
+        ]
+    )
     company = env.ref("base.main_company").id
     ids = [u.id for u in users]
     started = time.time()
@@ -142,18 +143,16 @@ def seed(env, n_cases):
             intake_channel, reporter_type, accused_role, behaviour_duration, route, outcome,
             date_closed, retention_date, melder_name, description, notes,
             create_uid, write_uid, create_date, write_date)
-        SELECT 'VP-' || (2022 + g %% 5) || '-' || lpad(g::text, 6, '0'),
+        SELECT 'VP-' || (2022 + (g * 7919 %% 1825) / 365) || '-' || lpad(g::text, 6, '0'),
                (%(ids)s::int[])[1 + g %% %(n)s], %(company)s,
                (ARRAY['intake','guidance','formal','aftercare','closed','closed','closed',
                       'closed','closed','closed','closed','closed','closed','outside_remit',
-                      'closed','closed','closed','closed','closed','closed'])[1 + g %% 20],
-               make_date(2022 + g %% 5, 1 + g %% 12, 1 + g %% 28),
+                      'closed','closed','closed','closed','closed','closed'])[1 + (g / 5) %% 20],
+               current_date - (g * 7919 %% 1825),
                'phone', 'employee', 'colleague', 'm1_6', 'informal',
-               CASE WHEN g %% 20 >= 4 THEN 'resolved' END,
-               CASE WHEN g %% 20 >= 4
-                    THEN make_date(2022 + g %% 5, 1 + g %% 12, 1 + g %% 28) + 60 END,
-               CASE WHEN g %% 20 >= 4
-                    THEN make_date(2023 + g %% 5, 1 + g %% 12, 1 + g %% 28) + 60 END,
+               CASE WHEN (g / 5) %% 20 >= 4 THEN 'resolved' END,
+               CASE WHEN (g / 5) %% 20 >= 4 THEN current_date - (g * 7919 %% 1825) + 60 END,
+               CASE WHEN (g / 5) %% 20 >= 4 THEN current_date - (g * 7919 %% 1825) + 425 END,
                'Melder ' || g, 'Verhaal van melder ' || g, NULL,
                1, 1, now(), now()
         FROM generate_series(1, %(cases)s) g
@@ -194,6 +193,10 @@ def seed(env, n_cases):
         """INSERT INTO vp_case_deputy_rel (case_id, user_id)
            SELECT id, (%s::int[])[1 + (id + 1) %% %s] FROM vp_case WHERE id %% 500 = 0""",
         (ids, len(ids)),
+    )
+    cr.execute(
+        "UPDATE vp_case SET has_deputies = true"
+        " WHERE id IN (SELECT case_id FROM vp_case_deputy_rel)"
     )
     cr.execute("ANALYZE")
     env.invalidate_all()

@@ -1,4 +1,10 @@
 from . import category
+from . import vault
+from . import time_entry
+from . import time_summary
+from . import budget
+from . import counsellor_contract
+from . import time_demo
 from . import referral_type
 from . import security_log
 from . import case
@@ -8,3 +14,6 @@ from . import case_document
 from . import case_share
 from . import res_users
 from . import case_dashboard
+from . import vault_case
+from . import vault_log
+from . import time_case

@@ -1,1 +1,2 @@
 from . import case_inzage
+from . import time_statement_xlsx

@@ -1,4 +1,9 @@
+from unittest.mock import patch
+
 from odoo.tests import TransactionCase, new_test_user
+
+from ..models import vault as vault_module
+from ..models import vault_crypto
 
 COUNSELLOR = "vertrouwenspersoon.group_vp_counsellor"
 CASE_MODELS = ("vp.case", "vp.case.contact", "vp.case.document", "vp.security.log")
@@ -6,6 +11,25 @@ CASE_MODELS = ("vp.case", "vp.case.contact", "vp.case.document", "vp.security.lo
 MELDER = "Melder Zeldzaamnaam"
 SECRET = "Geheime verklaring over afdeling Zonnebloem"
 THIRD_PARTY = "Passage over collega Derdepersoon"
+VAULT_PASS = "Zeven eiken in de Linde 2024"
+FAST_KDF = {"alg": "scrypt", "n": 2**14, "r": 8, "p": 1}
+
+
+def use_cheap_kdf(cls):
+    """Cheap scrypt parameters for the test class (tests only), and no key left behind."""
+    patcher = patch.object(vault_crypto, "KDF_PARAMS", FAST_KDF)
+    patcher.start()
+    cls.addClassCleanup(patcher.stop)
+    cls.addClassCleanup(vault_module._PROCESS_KEYS.clear)
+
+
+def setup_vaults(cls, *users, unlock=()):
+    """Vaults for test counsellors (cheap scrypt: tests only); unlock some of them."""
+    use_cheap_kdf(cls)
+    for user in users:
+        cls.env(user=user)["vp.vault"].setup(VAULT_PASS)
+    for user in unlock:
+        cls.env(user=user)["vp.vault"].unlock(VAULT_PASS)
 
 
 class CaseCommon(TransactionCase):
@@ -33,6 +57,7 @@ class CaseCommon(TransactionCase):
             ),
             "other_counsellor": cls.other_counsellor,
         }
+        setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])
         cls.category = cls.env.ref("vertrouwenspersoon.vp_category_bullying")
         Case = cls.env["vp.case"].with_user(cls.counsellor)
         cls.case = Case.create(

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import COUNSELLOR, MELDER
+from .common import COUNSELLOR, MELDER, VAULT_PASS, setup_vaults
 
 REPORT = "vertrouwenspersoon.vp_case_inzage_document"
 
@@ -21,6 +21,7 @@ class TestCaseReportRoutes(HttpCase):
             ),
             "portal": new_test_user(cls.env, "vp_h_portal", groups="base.group_portal"),
         }
+        setup_vaults(cls, cls.counsellor, cls.users["other_counsellor"])
         cls.case = (
             cls.env["vp.case"]
             .with_user(cls.counsellor)
@@ -39,6 +40,15 @@ class TestCaseReportRoutes(HttpCase):
 
     def test_report_route_for_counsellor(self):
         self.authenticate(self.counsellor.login, self.counsellor.login)
+        response = self.url_open(f"/report/html/{REPORT}/{self.case.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn(MELDER, response.text)  # vault locked
+        page = self.url_open("/vertrouwenspersoon/vault").text
+        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+        self.url_open(
+            "/vertrouwenspersoon/vault/unlock",
+            data={"csrf_token": csrf, "passphrase": VAULT_PASS, "redirect": "/odoo"},
+        )
         response = self.url_open(f"/report/html/{REPORT}/{self.case.id}")
         self.assertEqual(response.status_code, 200)
         self.assertIn(MELDER, response.text)

@@ -8,7 +8,7 @@ subtests, so one failing combination names itself.
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import CASE_MODELS, MELDER, SECRET, CaseCommon
+from .common import CASE_MODELS, MELDER, SECRET, VAULT_PASS, CaseCommon
 
 SPEC = {"name": {}, "melder_name": {}, "description": {}, "state": {}, "notes": {}, "date": {}}
 ALLOWED_VP_COMODELS = {"vp.category", "vp.counsellor", "vp.counsellor.contract"}
@@ -327,6 +327,7 @@ class TestCaseSegregation(CaseCommon):
         self.assertFalse(Case.search([("id", "=", self.case.id)]))
         self.case_as_counsellor.action_share_with(deputy)
         self.assertEqual(Case.search([("id", "=", self.case.id)]), self.case)
+        self.env(user=deputy)["vp.vault"].unlock(VAULT_PASS)
         self.assertEqual(Case.browse(self.case.id).description, SECRET)
         self.assertEqual(
             len(

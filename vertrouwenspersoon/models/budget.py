@@ -1,0 +1,146 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .time_summary import create_sql_view
+
+COST_CATEGORIES = [
+    ("basic_training", "Basic training and certification"),
+    ("further_training", "Further training"),
+    ("intervision", "Intervision"),
+    ("materials", "Awareness materials"),
+    ("literature", "Professional literature"),
+    ("membership", "Professional association membership"),
+    ("outside_meeting", "Conversation outside the organisation"),
+    ("other", "Other"),
+]
+
+
+class VpBudget(models.Model):
+    """The planned yearly budget of one cost category, set by the functional admin."""
+
+    _name = "vp.budget"
+    _description = "Counsellor budget"
+    _order = "year desc, cost_category"
+
+    year = fields.Integer(
+        required=True, default=lambda self: fields.Date.context_today(self).year, aggregator=None
+    )
+    cost_category = fields.Selection(COST_CATEGORIES, required=True)
+    amount = fields.Monetary(string="Planned", required=True, currency_field="currency_id")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id", store=True)
+    amount_spent = fields.Monetary(string="Spent", compute="_compute_spent")
+    amount_remaining = fields.Monetary(string="Remaining", compute="_compute_spent")
+    progress = fields.Float(string="Spent (%)", compute="_compute_spent")
+
+    _sql_constraints = [
+        (
+            "year_category_company_unique",
+            "unique(year, cost_category, company_id)",
+            "There is already a budget for this cost category in this year.",
+        ),
+        ("amount_not_negative", "CHECK(amount >= 0)", "The planned amount cannot be negative."),
+    ]
+
+    @api.depends("amount")
+    def _compute_spent(self):
+        # Totals over all counsellors' expenses; the expenses themselves stay private.
+        spent = dict(
+            self.env["vp.expense"]
+            .sudo()
+            ._read_group([("budget_id", "in", self.ids)], ["budget_id"], ["amount:sum"])
+        )
+        for budget in self:
+            budget.amount_spent = spent.get(budget._origin, 0.0)
+            budget.amount_remaining = budget.amount - budget.amount_spent
+            budget.progress = 100.0 * budget.amount_spent / budget.amount if budget.amount else 0.0
+
+    @api.depends("year", "cost_category")
+    def _compute_display_name(self):
+        labels = dict(self._fields["cost_category"]._description_selection(self.env))
+        for budget in self:
+            budget.display_name = f"{labels.get(budget.cost_category, '')} {budget.year or ''}"
+
+
+class VpExpense(models.Model):
+    """An expense a counsellor books against a budget, with its receipt."""
+
+    _name = "vp.expense"
+    _inherit = ["vp.published.year.mixin"]
+    _description = "Counsellor expense"
+    _order = "date desc, id desc"
+    _rec_name = "description"
+
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    budget_id = fields.Many2one("vp.budget", required=True, ondelete="restrict", index=True)
+    cost_category = fields.Selection(related="budget_id.cost_category", store=True)
+    amount = fields.Monetary(required=True, currency_field="currency_id")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    description = fields.Char(required=True)
+    receipt = fields.Binary(attachment=False)
+    receipt_filename = fields.Char()
+    counsellor_id = fields.Many2one(
+        "res.users",
+        required=True,
+        default=lambda self: self.env.user,
+        ondelete="restrict",
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for expense in self:
+            if expense.amount <= 0:
+                raise ValidationError(_("An expense needs an amount above zero."))
+
+    @api.constrains("date", "budget_id", "company_id")
+    def _check_budget(self):
+        for expense in self:
+            budget = expense.budget_id.sudo()
+            if budget.year != expense.date.year:
+                raise ValidationError(
+                    _(
+                        "The expense of %(date)s must be booked on a budget of %(year)s.",
+                        date=fields.Date.to_string(expense.date),
+                        year=expense.date.year,
+                    )
+                )
+            if budget.company_id != expense.company_id:
+                raise ValidationError(_("The budget belongs to another company."))
+
+
+class VpExpenseSummary(models.Model):
+    """Spending per month and cost category: totals only, no descriptions or receipts."""
+
+    _name = "vp.expense.summary"
+    _description = "Counsellor spending per month and cost category"
+    _auto = False
+    _order = "date desc, cost_category"
+
+    date = fields.Date(string="Month", readonly=True)
+    year = fields.Integer(readonly=True, aggregator=None)
+    cost_category = fields.Selection(COST_CATEGORIES, readonly=True)
+    amount = fields.Float(readonly=True, digits=(12, 2))
+    company_id = fields.Many2one("res.company", readonly=True)
+
+    def init(self):
+        create_sql_view(
+            self.env.cr,
+            self._table,
+            """
+                SELECT MIN(x.id) AS id,
+                       date_trunc('month', x.date)::date AS date,
+                       EXTRACT(YEAR FROM x.date)::int AS year,
+                       b.cost_category,
+                       SUM(x.amount) AS amount,
+                       x.company_id
+                  FROM vp_expense x
+                  JOIN vp_budget b ON b.id = x.budget_id
+              GROUP BY date_trunc('month', x.date), EXTRACT(YEAR FROM x.date),
+                       b.cost_category, x.company_id""",
+        )

@@ -1,0 +1,571 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Encryption at rest of case content (vp.case, vp.case.contact, vp.case.document).
+
+Every content field becomes a non-stored computed field with an inverse; the stored
+column is ``<field>_enc`` and holds only ciphertext:
+
+* ``vp1:...``  encrypted with the case's random 256-bit data key (AES-256-GCM, the
+  associated data binds model, record id and field name);
+* ``vp1d:...`` a *drop*: content added while the writer could not use the case key
+  (booking flow, cron, a locked counsellor creating a contact moment). Encrypted with
+  a one-off key wrapped for the public key of every reader of the case; it becomes a
+  ``vp1:`` value the next time a reader re-keys the case (share, revoke, hand over).
+
+The case data key is stored in ``vp.case.key``, wrapped for each counsellor allowed
+to read the case (its counsellor and deputies).
+"""
+
+import base64
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from . import vault_crypto as vc
+from .vault import LOCKED_PLACEHOLDER
+
+DROP_PREFIX = "vp1d:"
+
+
+def _encrypted(field_type, fname):
+    """A content field: computed from ``<fname>_enc``, written through the vault."""
+    return field_type(
+        compute="_compute_vault_content",
+        inverse=f"_inverse_{fname}",
+        search=f"_search_{fname}",
+        store=False,
+    )
+
+
+class VaultIntegrityError(UserError):
+    """Ciphertext that does not authenticate: tampered or moved."""
+
+
+class VpCaseKey(models.Model):
+    _name = "vp.case.key"
+    _description = "Case key wrapped for a counsellor"
+    _order = "case_id, user_id"
+
+    case_id = fields.Many2one("vp.case", required=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one("res.users", required=True, ondelete="cascade", index=True)
+    wrapped_key = fields.Char(required=True)
+
+    _sql_constraints = [
+        ("case_user_unique", "unique(case_id, user_id)", "One wrapped key per reader."),
+    ]
+
+
+class VpVaultContentMixin(models.AbstractModel):
+    """Shared machinery; concrete models declare ``_vault_fields`` and ``_vault_case``."""
+
+    _name = "vp.vault.content.mixin"
+    _description = "Encrypted content (vault)"
+
+    _vault_fields = ()
+    _vault_binary_fields = ()
+
+    def _vault_case(self):
+        """The vp.case a record belongs to (for its data key)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ keys
+
+    def _vault_readers(self, case):
+        case = case.sudo()
+        return case.counsellor_id | case.deputy_ids
+
+    def _vault_case_key(self, case, cache=None):
+        """The case data key for the current user, or None (locked or not a reader)."""
+        if cache is not None and case.id in cache:
+            return cache[case.id]
+        result = None
+        private = self.env["vp.vault"]._get_private_key()
+        if private is not None and case.id:
+            row = (
+                self.env["vp.case.key"]
+                .sudo()
+                .search([("case_id", "=", case.id), ("user_id", "=", self.env.uid)], limit=1)
+            )
+            if row:
+                try:
+                    result = vc.unwrap_key(
+                        private, row.wrapped_key, ("vp.case", case.id, self.env.uid)
+                    )
+                except vc.VaultCryptoError:
+                    raise VaultIntegrityError(
+                        self.env._(
+                            "The key of case %s does not authenticate: it was tampered with.",
+                            case.name,
+                        )
+                    ) from None
+        if cache is not None:
+            cache[case.id] = result
+        return result
+
+    def _vault_create_case_key(self, case):
+        """A new data key, wrapped for every reader (public keys only: no unlock)."""
+        data_key = vc.random_key()
+        keys = self.env["vp.case.key"].sudo()
+        for user in self._vault_readers(case):
+            keys.create(
+                {
+                    "case_id": case.id,
+                    "user_id": user.id,
+                    "wrapped_key": self.env["vp.vault"]._wrap_for(
+                        user, data_key, ("vp.case", case.id, user.id)
+                    ),
+                }
+            )
+        return data_key
+
+    # ------------------------------------------------------------------ read
+
+    @api.depends_context("uid")
+    def _compute_vault_content(self):
+        cache = {}
+        private = None
+        for record in self:
+            res_id = record._origin.id or record.id
+            case = record._vault_case()
+            for fname in self._vault_fields:
+                # no sudo: reading the ciphertext column applies the record rules
+                envelope = record[f"{fname}_enc"] if isinstance(res_id, int) else False
+                if not envelope:
+                    record[fname] = False
+                    continue
+                if private is None:
+                    private = self.env["vp.vault"]._get_private_key() or b""
+                value = None
+                if private:
+                    value = record._vault_decrypt(envelope, fname, res_id, case, cache, private)
+                if value is not None:
+                    record[fname] = value
+                elif fname in self._vault_binary_fields or not record._vault_is_reader(
+                    envelope, case, cache
+                ):
+                    # not for this user at all (administrator, HR, other counsellor)
+                    record[fname] = False
+                else:
+                    record[fname] = self._vault_placeholder()
+
+    def _vault_placeholder(self):
+        return self.env._("\U0001f512 Locked: unlock your vault to read")
+
+    def _vault_placeholders(self):
+        return {LOCKED_PLACEHOLDER, self._vault_placeholder()}
+
+    def _vault_is_reader(self, envelope, case, cache):
+        """Could the current user read this value after unlocking?"""
+        if envelope.startswith(DROP_PREFIX):
+            try:
+                drop = json.loads(base64.b64decode(envelope[len(DROP_PREFIX) :]))
+                return str(self.env.uid) in drop["k"]
+            except (ValueError, KeyError, TypeError):
+                return False
+        slot = ("reader", case.id)
+        if slot not in cache:
+            cache[slot] = bool(
+                self.env["vp.case.key"]
+                .sudo()
+                .search_count([("case_id", "=", case.id), ("user_id", "=", self.env.uid)])
+            )
+        return cache[slot]
+
+    def _vault_search(self, fname, operator, value):
+        """Search encrypted content: decrypt what the current user can read, in memory.
+
+        Locked users and non-readers find nothing; no plaintext index ever exists.
+        """
+        if operator in ("=", "!=") and not value:
+            return [(f"{fname}_enc", operator, False)]
+        positive = operator in ("=", "like", "ilike", "=like", "=ilike")
+        if operator not in ("=", "!=", "like", "ilike", "not like", "not ilike", "=like", "=ilike"):
+            raise UserError(self.env._("Encrypted content cannot be searched this way."))
+        needle = str(value)
+        candidates = self.search([(f"{fname}_enc", "!=", False)])
+        matches = []
+        for record in candidates:
+            text = record[fname]
+            if not text or text in self._vault_placeholders():
+                continue
+            if operator in ("=", "!="):
+                hit = text == needle
+            elif operator in ("ilike", "not ilike", "=ilike"):
+                hit = needle.lower() in text.lower()
+            else:
+                hit = needle in text
+            if hit:
+                matches.append(record.id)
+        if positive:
+            return [("id", "in", matches)]
+        return [("id", "not in", matches)]
+
+    def _vault_decrypt(self, envelope, fname, res_id, case, cache, private):
+        try:
+            if envelope.startswith(DROP_PREFIX):
+                drop = json.loads(base64.b64decode(envelope[len(DROP_PREFIX) :]))
+                wrapped = drop["k"].get(str(self.env.uid))
+                if not wrapped:
+                    return None
+                key = vc.unwrap_key(
+                    private, wrapped, ("vp.drop", self._name, res_id, fname, self.env.uid)
+                )
+                envelope = drop["c"]
+            else:
+                key = self._vault_case_key(case, cache)
+                if key is None:
+                    return None
+            value = vc.decrypt_field(key, envelope, self._name, res_id, fname)
+        except (vc.VaultCryptoError, ValueError, KeyError, TypeError):
+            raise VaultIntegrityError(
+                self.env._(
+                    "Encrypted content of %(record)s (%(field)s) does not authenticate: it "
+                    "was tampered with or moved. Nothing is shown.",
+                    record=case.display_name,
+                    field=self._fields[fname].string,
+                )
+            ) from None
+        if fname in self._vault_binary_fields:
+            return value if isinstance(value, bytes) else value.encode()
+        return value if isinstance(value, str) else value.decode()
+
+    # ------------------------------------------------------------------ write
+
+    def _vault_store(self, fname):
+        creating = self.env.context.get("vp_vault_creating")
+        cache = {}
+        for record in self:
+            value = record[fname]
+            if not value:
+                record.sudo()[f"{fname}_enc"] = False
+                continue
+            if value in self._vault_placeholders():
+                raise UserError(self.env._("Unlock your vault before changing the content."))
+            if isinstance(value, str) and fname in self._vault_binary_fields:
+                value = value.encode()
+            case = record._vault_case()
+            if not case:
+                raise UserError(self.env._("Content needs a case to be encrypted for."))
+            key = record._vault_write_key(case, cache, creating)
+            if key is None:
+                envelope = record._vault_drop(case, fname, value)
+            else:
+                envelope = vc.encrypt_field(key, value, record._name, record.id, fname)
+            record.sudo()[f"{fname}_enc"] = envelope
+
+    def _vault_write_key(self, case, cache, creating):
+        if case.id in cache:
+            return cache[case.id]
+        has_keys = self.env["vp.case.key"].sudo().search_count([("case_id", "=", case.id)])
+        if not has_keys:
+            key = self._vault_create_case_key(case)
+        else:
+            key = self._vault_case_key(case)
+            if key is None and not creating:
+                raise UserError(
+                    self.env._(
+                        "Your vault is locked (or case %s is not shared with you): unlock "
+                        "your vault to change its content.",
+                        case.name,
+                    )
+                )
+        cache[case.id] = key
+        return key
+
+    def _vault_drop(self, case, fname, value):
+        """Encrypt for every reader's public key; no unlock and no case key needed."""
+        key = vc.random_key()
+        wrapped = {}
+        for row in self.env["vp.case.key"].sudo().search([("case_id", "=", case.id)]):
+            wrapped[str(row.user_id.id)] = self.env["vp.vault"]._wrap_for(
+                row.user_id, key, ("vp.drop", self._name, self.id, fname, row.user_id.id)
+            )
+        inner = vc.encrypt_field(key, value, self._name, self.id, fname)
+        payload = json.dumps({"k": wrapped, "c": inner}).encode()
+        return DROP_PREFIX + base64.b64encode(payload).decode()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # creation paths may encrypt for public keys without an unlocked vault
+        return (
+            super(VpVaultContentMixin, self.with_context(vp_vault_creating=True))
+            .create(vals_list)
+            .with_env(self.env)
+        )
+
+
+class VpCase(models.Model):
+    _name = "vp.case"
+    _inherit = ["vp.case", "vp.vault.content.mixin"]
+
+    _vault_fields = ("melder_name", "melder_contact", "others_involved", "description", "notes")
+
+    melder_name = _encrypted(fields.Char, "melder_name")
+    melder_contact = _encrypted(fields.Char, "melder_contact")
+    others_involved = _encrypted(fields.Text, "others_involved")
+    description = _encrypted(fields.Text, "description")
+    notes = _encrypted(fields.Text, "notes")
+    melder_name_enc = fields.Text(copy=False)
+    melder_contact_enc = fields.Text(copy=False)
+    others_involved_enc = fields.Text(copy=False)
+    description_enc = fields.Text(copy=False)
+    notes_enc = fields.Text(copy=False)
+    vault_key_ids = fields.One2many("vp.case.key", "case_id", string="Wrapped case keys")
+    vault_locked = fields.Boolean(
+        compute="_compute_vault_locked",
+        string="Vault locked",
+        help="The content of this case is encrypted and your vault is locked.",
+    )
+
+    def _vault_case(self):
+        return self
+
+    def _inverse_melder_name(self):
+        self._vault_store("melder_name")
+
+    def _inverse_melder_contact(self):
+        self._vault_store("melder_contact")
+
+    def _inverse_others_involved(self):
+        self._vault_store("others_involved")
+
+    def _inverse_description(self):
+        self._vault_store("description")
+
+    def _inverse_notes(self):
+        self._vault_store("notes")
+
+    def _search_melder_name(self, operator, value):
+        return self._vault_search("melder_name", operator, value)
+
+    def _search_melder_contact(self, operator, value):
+        return self._vault_search("melder_contact", operator, value)
+
+    def _search_others_involved(self, operator, value):
+        return self._vault_search("others_involved", operator, value)
+
+    def _search_description(self, operator, value):
+        return self._vault_search("description", operator, value)
+
+    def _search_notes(self, operator, value):
+        return self._vault_search("notes", operator, value)
+
+    @api.depends_context("uid")
+    def _compute_vault_locked(self):
+        locked = not self.env["vp.vault"].is_vault_unlocked()
+        for case in self:
+            case.vault_locked = locked
+
+    def action_unlock_vault(self):
+        self._check_own_case()
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/vertrouwenspersoon/vault?redirect=/odoo/vp.case/{self.id}",
+            "target": "self",
+        }
+
+    # ------------------------------------------------------------------ re-keying
+
+    def _vault_require_key(self):
+        """The data key of this case for the current (unlocked) user, or a clear error."""
+        self.ensure_one()
+        if not self.env["vp.vault"].is_vault_unlocked():
+            raise UserError(self.env._("Unlock your vault first: sharing needs the case key."))
+        if not self.env["vp.case.key"].sudo().search_count([("case_id", "=", self.id)]):
+            return self._vault_create_case_key(self)
+        key = self._vault_case_key(self)
+        if key is None:
+            raise UserError(
+                self.env._("You hold no key for case %s, so you cannot share it.", self.name)
+            )
+        return key
+
+    def _vault_content_records(self):
+        self.ensure_one()
+        case = self.sudo()
+        return [(case, case._vault_fields), *case._vault_child_records()]
+
+    def _vault_child_records(self):
+        return [
+            (self.contact_ids, self.env["vp.case.contact"]._vault_fields),
+            (self.document_ids, self.env["vp.case.document"]._vault_fields),
+        ]
+
+    def _vault_rekey(self, rotate=False):
+        """Re-encrypt all content of this case (drops included) and re-wrap its key for
+        the current readers. ``rotate``: under a fresh data key (after a revoke)."""
+        self.ensure_one()
+        old_key = self._vault_require_key()
+        private = self.env["vp.vault"]._get_private_key()
+        cache = {self.id: old_key}
+        plain = []
+        for records, fnames in self._vault_content_records():
+            for record in records:
+                for fname in fnames:
+                    envelope = record[f"{fname}_enc"]
+                    if not envelope or (not rotate and not envelope.startswith(DROP_PREFIX)):
+                        continue
+                    value = record._vault_decrypt(envelope, fname, record.id, self, cache, private)
+                    if value is None:
+                        raise UserError(
+                            self.env._(
+                                "Content of case %s was added for other counsellors only; "
+                                "it cannot be re-encrypted by you.",
+                                self.name,
+                            )
+                        )
+                    plain.append((record, fname, value))
+        keys = self.env["vp.case.key"].sudo()
+        if rotate:
+            keys.search([("case_id", "=", self.id)]).unlink()
+            new_key = self._vault_create_case_key(self)
+        else:
+            new_key = old_key
+            readers = self._vault_readers(self)
+            existing = keys.search([("case_id", "=", self.id)])
+            existing.filtered(lambda k: k.user_id not in readers).unlink()
+            for user in readers - existing.user_id:
+                keys.create(
+                    {
+                        "case_id": self.id,
+                        "user_id": user.id,
+                        "wrapped_key": self.env["vp.vault"]._wrap_for(
+                            user, new_key, ("vp.case", self.id, user.id)
+                        ),
+                    }
+                )
+        for record, fname, value in plain:
+            record.sudo()[f"{fname}_enc"] = vc.encrypt_field(
+                new_key, value, record._name, record.id, fname
+            )
+
+    # ------------------------------------------------------------------ sharing
+
+    def _vault_counsellor_with_vault(self, user):
+        """Vault checks only for a counsellor: anything else is refused by the case code."""
+        if user and user.has_group("vertrouwenspersoon.group_vp_counsellor"):
+            self.env["vp.vault"]._public_key_of(user)  # they need a vault to receive a key
+
+    def _vault_note_fingerprint(self, event, user):
+        """Add the key fingerprint to the share log line the case code just wrote."""
+        vault = self.env["vp.vault"]._vault_of(user)
+        for case in self:
+            line = (
+                self.env["vp.security.log"]
+                .sudo()
+                .search(
+                    [("case_id", "=", case.id), ("event", "=", event), ("user_id", "=", user.id)],
+                    order="id desc",
+                    limit=1,
+                )
+            )
+            if line and vault:
+                line.description = self.env._(
+                    "%(line)s Case key wrapped for key fingerprint %(fp)s.",
+                    line=line.description,
+                    fp=vault.fingerprint,
+                )
+
+    def action_share_with(self, user):
+        if not isinstance(user, models.BaseModel):
+            user = self.env["res.users"].browse(int(user)).exists()
+        self._check_own_case(deputy_allowed=False)
+        self._vault_counsellor_with_vault(user)
+        for case in self:
+            case._vault_require_key()
+        result = super().action_share_with(user)
+        shared = self.browse()
+        for case in self:
+            if user in case.deputy_ids and user not in case.sudo().vault_key_ids.user_id:
+                case._vault_rekey()
+                shared |= case
+        shared._vault_note_fingerprint("share", user)
+        return result
+
+    def action_revoke(self, user):
+        if not isinstance(user, models.BaseModel):
+            user = self.env["res.users"].browse(int(user))
+        self._check_own_case(deputy_allowed=False)
+        for case in self:
+            case._vault_require_key()
+        result = super().action_revoke(user)
+        for case in self:
+            if user not in case.deputy_ids and user in case.sudo().vault_key_ids.user_id:
+                # a fresh data key: whatever the deputy may have kept opens nothing new
+                case._vault_rekey(rotate=True)
+        return result
+
+    def action_hand_over(self, user):
+        if not isinstance(user, models.BaseModel):
+            user = self.env["res.users"].browse(int(user))
+        self._check_own_case(deputy_allowed=False)
+        self._vault_counsellor_with_vault(user.exists())
+        keys = {}
+        for case in self:
+            case._vault_rekey()  # drops under the case key, so the new counsellor reads them
+            keys[case.id] = case._vault_require_key()
+        result = super().action_hand_over(user)
+        for case in self.sudo():
+            # the new counsellor gets the key, the previous one keeps none
+            rows = self.env["vp.case.key"].sudo().search([("case_id", "=", case.id)])
+            readers = self._vault_readers(case)
+            rows.filtered(lambda k, r=readers: k.user_id not in r).unlink()
+            if case.counsellor_id not in rows.exists().user_id:
+                rows.create(
+                    {
+                        "case_id": case.id,
+                        "user_id": case.counsellor_id.id,
+                        "wrapped_key": self.env["vp.vault"]._wrap_for(
+                            case.counsellor_id,
+                            keys[case.id],
+                            ("vp.case", case.id, case.counsellor_id.id),
+                        ),
+                    }
+                )
+        return result
+
+    # ------------------------------------------------------------------ retention
+
+    def _retention_destroy(self):
+        result = super()._retention_destroy()
+        self.env["vp.case.key"].sudo().search([("case_id", "in", self.ids)]).unlink()
+        return result
+
+
+class VpCaseContact(models.Model):
+    _name = "vp.case.contact"
+    _inherit = ["vp.case.contact", "vp.vault.content.mixin"]
+
+    _vault_fields = ("notes",)
+
+    notes = _encrypted(fields.Text, "notes")
+    notes_enc = fields.Text(copy=False)
+
+    def _vault_case(self):
+        return self.case_id
+
+    def _search_notes(self, operator, value):
+        return self._vault_search("notes", operator, value)
+
+    def _inverse_notes(self):
+        self._vault_store("notes")
+
+
+class VpCaseDocument(models.Model):
+    _name = "vp.case.document"
+    _inherit = ["vp.case.document", "vp.vault.content.mixin"]
+
+    _vault_fields = ("datas",)
+    _vault_binary_fields = ("datas",)
+
+    datas = fields.Binary(
+        compute="_compute_vault_content", inverse="_inverse_datas", store=False, attachment=False
+    )
+    datas_enc = fields.Text(copy=False)
+
+    def _vault_case(self):
+        return self.case_id
+
+    def _inverse_datas(self):
+        self._vault_store("datas")
