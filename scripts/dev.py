@@ -392,6 +392,31 @@ def odoo_command(pg, database, *extra):
     ]
 
 
+def install_without_demo(pg, database):
+    """Install the addon into ``database`` without demo data; returns the exit code."""
+    return subprocess.call(
+        odoo_command(
+            pg,
+            database,
+            "-i",
+            ADDON,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--no-http",
+            "--log-level=warn",
+        )
+    )
+
+
+def install_scratch(pg, database):
+    """Fresh database with the addon and no demo data (for benchmarks); exits on failure."""
+    pg.drop_database(database)
+    info(f"installing the addon into {database} (no demo data)")
+    rc = install_without_demo(pg, database)
+    if rc:
+        sys.exit(f"install failed ({rc})")
+
+
 def preflight():
     try:
         check_odoo()
@@ -559,18 +584,7 @@ def cmd_i18n(args):
     i18n = ROOT / ADDON / "i18n"
     pot = i18n / f"{ADDON}.pot"
     try:
-        rc = subprocess.call(
-            odoo_command(
-                pg,
-                database,
-                "-i",
-                ADDON,
-                "--without-demo=all",
-                "--stop-after-init",
-                "--no-http",
-                "--log-level=warn",
-            )
-        )
+        rc = install_without_demo(pg, database)
         rc = rc or subprocess.call(
             odoo_command(
                 pg,

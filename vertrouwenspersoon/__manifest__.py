@@ -27,6 +27,8 @@
         "security/ir.model.access.csv",
         "security/vp_case_security.xml",
         "security/vault_security.xml",
+        "security/vp_report_security.xml",
+        "data/vp_report_data.xml",
         "security/vp_time_security.xml",
         "data/vp_category_data.xml",
         "views/vp_category_views.xml",
@@ -42,6 +44,9 @@
         "views/vp_time_views.xml",
         "views/vp_budget_views.xml",
         "report/vp_time_statement_reports.xml",
+        "report/vp_annual_report_templates.xml",
+        "views/vp_awareness_views.xml",
+        "views/vp_annual_report_views.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -51,5 +56,6 @@
         "demo/vp_vault_demo.xml",
         "demo/vp_case_demo.xml",
         "demo/vp_time_demo.xml",
+        "demo/vp_report_demo.xml",
     ],
 }

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Benchmark of the annual report: figures for a year with many cases, and the PDF.
+
+    python3 bench/bench_report.py [--cases 10000] [--runs 5] [--keep]
+
+Creates a throw-away database on the private PostgreSQL of scripts/dev.py, installs the
+addon without demo data, seeds N cases in one year (plus N/2 in each of the two years
+before, for the comparison columns) with plain SQL: categories, referrals, two contact
+moments per case, time entries, budgets and expenses. Then measures in-process:
+
+- figures: ``_compute_figures()`` of a company-wide draft report (three years, all tables);
+- publish: computing and freezing the snapshot;
+- PDF: rendering the published report with wkhtmltopdf (Odoo serves the report assets
+  over HTTP on a free port, as in production);
+- XLSX: rendering the workbook.
+
+Prints a table of medians. The database is dropped afterwards unless --keep.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import dev
+
+DB = "vp_bench_report"
+YEAR = 2025
+
+
+def seed(env, n_cases):
+    from odoo.tests import new_test_user
+
+    cr = env.cr
+    user = new_test_user(env, "bench_vp_report", groups="vertrouwenspersoon.group_vp_counsellor")
+    company = env.ref("base.main_company").id
+    started = time.time()
+    for year, count in ((YEAR, n_cases), (YEAR - 1, n_cases // 2), (YEAR - 2, n_cases // 2)):
+        cr.execute(
+            """
+            INSERT INTO vp_case (name, counsellor_id, company_id, state, date_intake,
+                intake_channel, reporter_type, accused_role, behaviour_duration, route,
+                outcome, date_closed, create_uid, write_uid, create_date, write_date)
+            SELECT 'VP-' || %(year)s || '-' || lpad(g::text, 6, '0'), %(user)s, %(company)s,
+                   CASE WHEN g %% 7 = 0 THEN 'guidance' ELSE 'closed' END,
+                   make_date(%(year)s, 1 + g %% 12, 1 + g %% 28), 'phone',
+                   (ARRAY['employee','employee','employee','temp','secondee','freelancer',
+                          'intern','former','other'])[1 + g %% 9],
+                   (ARRAY['manager','colleague','colleague','subordinate','client',
+                          'unknown'])[1 + g %% 6],
+                   'm1_6',
+                   (ARRAY['listening','informal','informal','formal_complaint',
+                          'police_report','whistleblower'])[1 + g %% 6],
+                   CASE WHEN g %% 7 = 0 THEN NULL
+                        ELSE (ARRAY['resolved','partly_resolved','not_resolved','referred',
+                                    'withdrawn','left','unknown'])[1 + g %% 7] END,
+                   CASE WHEN g %% 7 = 0 THEN NULL
+                        ELSE make_date(%(year)s, 1 + g %% 12, 1 + g %% 28) + 40 END,
+                   1, 1, now(), now()
+            FROM generate_series(1, %(count)s) g
+            """,
+            {"year": year, "user": user.id, "company": company, "count": count},
+        )
+    categories = env["vp.category"].search([]).ids
+    cr.execute(
+        """INSERT INTO vp_case_vp_category_rel (vp_case_id, vp_category_id)
+           SELECT id, (%s::int[])[1 + id %% %s] FROM vp_case
+           UNION
+           SELECT id, (%s::int[])[1 + (id / 3) %% %s] FROM vp_case WHERE id %% 4 = 0""",
+        (categories, len(categories), categories, len(categories)),
+    )
+    referrals = env["vp.referral.type"].search([]).ids
+    if referrals:
+        cr.execute(
+            """INSERT INTO vp_case_vp_referral_type_rel (vp_case_id, vp_referral_type_id)
+               SELECT id, (%s::int[])[1 + id %% %s] FROM vp_case WHERE id %% 3 = 0""",
+            (referrals, len(referrals)),
+        )
+    cr.execute(
+        """INSERT INTO vp_case_contact (case_id, counsellor_id, date, duration, channel,
+               is_aftercare, concerns_third_party, create_uid, write_uid, create_date,
+               write_date)
+           SELECT c.id, c.counsellor_id, c.date_intake + k * 7 + time '10:00', 1.0, 'phone',
+                  k = 2, false, 1, 1, now(), now()
+           FROM vp_case c CROSS JOIN generate_series(1, 2) k"""
+    )
+    cr.execute(
+        """INSERT INTO vp_time_entry (date, counsellor_id, activity_type, hours, company_id,
+               create_uid, write_uid, create_date, write_date)
+           SELECT make_date(%s, 1 + g %% 12, 1 + g %% 28), %s,
+                  (ARRAY['support','prevention','advice','training','network',
+                         'administration','travel'])[1 + g %% 7], 1.5, %s, 1, 1, now(), now()
+           FROM generate_series(1, 2000) g""",
+        (YEAR, user.id, company),
+    )
+    Budget = env["vp.budget"]
+    for category, _label in Budget._fields["cost_category"].selection:
+        budget = Budget.create({"year": YEAR, "cost_category": category, "amount": 1000})
+        env["vp.expense"].create(
+            {
+                "date": f"{YEAR}-06-01",
+                "budget_id": budget.id,
+                "amount": 400,
+                "description": "Bench",
+                "counsellor_id": user.id,
+            }
+        )
+    cr.execute("ANALYZE")
+    env.invalidate_all()
+    dev.info(f"seeded {n_cases} cases in {YEAR} in {time.time() - started:.1f}s")
+    return user
+
+
+def median_s(fn, runs, env):
+    times = []
+    for _ in range(runs):
+        env.invalidate_all()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    args = parser.parse_args()
+
+    dev.check_odoo()
+    pg = dev.Postgres()
+    pg.start()
+    port = dev.free_port()
+    try:
+        dev.install_scratch(pg, DB)
+        import odoo
+        from odoo import api
+        from odoo.tools import config
+
+        config.parse_config(
+            [
+                f"--addons-path={dev.addons_path()}",
+                *pg.odoo_args(),
+                "-d",
+                DB,
+                f"--db-filter=^{DB}$",
+                f"--http-port={port}",
+                "--log-level=warn",
+            ]
+        )
+        registry = odoo.modules.registry.Registry(DB)
+        server = odoo.service.server.ThreadedServer(odoo.http.root)
+        server.http_spawn()  # wkhtmltopdf fetches the report's stylesheets over HTTP
+        with registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
+            user = seed(env, args.cases)
+            cr.commit()
+            uenv = env(user=user.id)
+            report = uenv["vp.annual.report"].create({"year": YEAR})
+            cr.commit()
+            figures = report._compute_figures()
+            results = {"figures": median_s(report._compute_figures, args.runs, env)}
+            t0 = time.perf_counter()
+            report.action_publish()
+            results["publish"] = time.perf_counter() - t0
+            cr.commit()
+            actions = uenv["ir.actions.report"]
+            pdf_size = []
+
+            def pdf():
+                content, _kind = actions._render_qweb_pdf(
+                    "vertrouwenspersoon.vp_annual_report_action_pdf", report.ids
+                )
+                pdf_size.append(len(content))
+
+            def xlsx():
+                actions._render_xlsx(
+                    "vertrouwenspersoon.vp_annual_report_action_xlsx", report.ids, data={}
+                )
+
+            pdf()  # warm-up: asset bundles
+            results["pdf"] = median_s(pdf, args.runs, env)
+            results["xlsx"] = median_s(xlsx, args.runs, env)
+            cr.rollback()
+        server.stop()
+    finally:
+        if not args.keep:
+            pg.drop_database(DB)
+        if pg.started_here:
+            pg.stop()
+
+    print()
+    print(
+        f"{args.cases} cases in {YEAR} (+{args.cases // 2} in each of the two years "
+        f"before); new cases counted: {figures['headline'][str(YEAR)]['new']['d']}; "
+        f"median of {args.runs} runs"
+    )
+    print(f"{'measure':<34}{'seconds':>10}{'target':>10}")
+    print(f"{'figures (3 years, all tables)':<34}{results['figures']:>10.3f}{'< 1':>10}")
+    print(f"{'publish (compute + freeze)':<34}{results['publish']:>10.3f}{'':>10}")
+    print(f"{'PDF (wkhtmltopdf)':<34}{results['pdf']:>10.3f}{'< 5':>10}")
+    print(f"{'XLSX':<34}{results['xlsx']:>10.3f}{'':>10}")
+    print(f"PDF size: {pdf_size[-1] // 1024} KiB")
+
+
+if __name__ == "__main__":
+    main()
