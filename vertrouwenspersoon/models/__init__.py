@@ -11,6 +11,11 @@ from . import res_users
 from . import case_dashboard
 from . import vault_case
 from . import vault_log
+from . import counsellor
+from . import appointment_slots
+from . import appointment
+from . import booking_attempt
+from . import appointment_case
 from . import time_entry
 from . import time_summary
 from . import budget

@@ -4,6 +4,7 @@ import json
 
 from odoo.tests import TransactionCase, tagged
 
+from .common import setup_vaults
 from .common_report import YEAR, ReportUsersMixin, published_values
 
 SECRET = "Geheime verklaring Zeldzaamnaam"
@@ -15,6 +16,8 @@ class TestReportOnCases(ReportUsersMixin, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_report_users()
+        # case content is encrypted for its counsellor, who therefore needs a vault
+        setup_vaults(cls, cls.counsellor, cls.counsellor2)
         ref = cls.env.ref
         bullying = ref("vertrouwenspersoon.vp_category_bullying")
         aggression = ref("vertrouwenspersoon.vp_category_aggression")

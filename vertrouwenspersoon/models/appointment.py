@@ -1,0 +1,472 @@
+import secrets
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import consteq
+
+from .appointment_slots import ACTIVE_STATES, booking_settings, to_local
+from .counsellor import CHANNELS
+
+NOTE_MAX = 2000
+SHORT_MAX = 120
+
+
+class SlotTakenError(UserError):
+    """The slot was free when the page was shown but is not any more."""
+
+
+class VpAppointment(models.Model):
+    """A confidential appointment requested by an employee (or someone without account).
+
+    Deliberately no mail.thread, activities or links from partner/employee: the only
+    trace outside this table is a private busy block in the counsellor's calendar.
+    """
+
+    _name = "vp.appointment"
+    _description = "Confidential appointment"
+    _order = "start desc, id desc"
+    _rec_names_search = ["contact_name", "partner_id"]
+
+    counsellor_id = fields.Many2one("res.users", required=True, ondelete="restrict", index=True)
+    profile_id = fields.Many2one(
+        "vp.counsellor", string="Counsellor profile", ondelete="restrict", index=True
+    )
+    start = fields.Datetime(required=True, index=True)
+    stop = fields.Datetime(required=True)
+    channel = fields.Selection(CHANNELS, required=True, default="in_person")
+    state = fields.Selection(
+        [
+            ("requested", "Requested"),
+            ("confirmed", "Confirmed"),
+            ("declined", "Declined"),
+            ("cancelled", "Cancelled"),
+            ("done", "Done"),
+        ],
+        required=True,
+        default="requested",
+        index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Booked by (user)", ondelete="set null", index=True
+    )
+    partner_id = fields.Many2one("res.partner", string="Booked by", ondelete="set null")
+    contact_name = fields.Char(string="Name")
+    contact_email = fields.Char(string="E-mail")
+    contact_phone = fields.Char(string="Phone")
+    callback_phone = fields.Char(
+        string="Call-back phone", help="Number the counsellor may call back on."
+    )
+    note = fields.Text(
+        string="Note for the counsellor",
+        help="What the employee would like the counsellor to know beforehand.",
+    )
+    decline_message = fields.Text(string="Message to the employee")
+    proposed_start = fields.Datetime(string="Proposed other time")
+    access_token = fields.Char(copy=False, readonly=True)
+    event_id = fields.Many2one("calendar.event", string="Calendar block", ondelete="set null")
+    reminder_sent = fields.Boolean(copy=False, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+
+    def init(self):
+        # The database, not Python, guarantees a slot is held at most once: a partial
+        # unique index for the same start, and an exclusion constraint for overlapping
+        # times of one counsellor (gist on ranges; no extension needed). A concurrent
+        # transaction waits for the first one and then fails with an IntegrityError,
+        # which the portal turns into "this time was just taken".
+        cr = self.env.cr
+        cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS vp_appointment_active_slot_uniq
+                ON vp_appointment (counsellor_id, start)
+             WHERE state IN ('requested', 'confirmed')
+            """
+        )
+        cr.execute("SELECT 1 FROM pg_constraint WHERE conname = 'vp_appointment_no_overlap'")
+        if not cr.fetchone():
+            cr.execute(
+                """
+                ALTER TABLE vp_appointment ADD CONSTRAINT vp_appointment_no_overlap
+                EXCLUDE USING gist (
+                    int4range(counsellor_id, counsellor_id, '[]') WITH &&,
+                    tsrange(start, stop) WITH &&
+                ) WHERE (state IN ('requested', 'confirmed'))
+                """
+            )
+
+    @api.depends("start")
+    def _compute_display_name(self):
+        for appointment in self:
+            appointment.display_name = self.env._(
+                "Appointment on %(date)s", date=appointment._local_label()
+            )
+
+    @api.constrains("start", "stop")
+    def _check_dates(self):
+        for appointment in self:
+            if appointment.stop <= appointment.start:
+                raise ValidationError(self.env._("An appointment must end after it starts."))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _tz(self):
+        self.ensure_one()
+        return self.sudo().profile_id.resource_calendar_id.tz or "Europe/Amsterdam"
+
+    def _local_label(self, dt=None):
+        dt = dt or self.start
+        if not dt:
+            return ""
+        local = to_local(self.env, dt, self._tz())
+        return "%s %s" % (
+            self.env["vp.counsellor"]._format_day(local),
+            local.strftime("%H:%M"),
+        )
+
+    def _booker_email(self):
+        self.ensure_one()
+        return self.partner_id.email_formatted if self.partner_id.email else self.contact_email
+
+    def _booker_lang(self):
+        return self.partner_id.lang or self.env.lang or "en_US"
+
+    def _manage_url(self):
+        """The link in e-mails: the portal page, or the tokenised public page."""
+        self.ensure_one()
+        base = self.get_base_url()
+        if self.user_id:
+            return f"{base}/my/vertrouwenspersoon/{self.id}"
+        return f"{base}/vertrouwenspersoon/afspraak/{self.id}/{self.sudo().access_token}"
+
+    def _check_token(self, token):
+        """Constant-time token check; tokens expire when the appointment starts."""
+        self.ensure_one()
+        real = self.sudo().access_token
+        if not (real and token and consteq(real, str(token))):
+            return False
+        return self.start > fields.Datetime.now()
+
+    def _is_changeable(self):
+        self.ensure_one()
+        return self.state in ACTIVE_STATES and self.start > fields.Datetime.now()
+
+    @api.model
+    def _clean_text(self, value, limit, label):
+        value = (value or "").strip()
+        if len(value) > limit:
+            raise ValidationError(
+                self.env._(
+                    "%(field)s is too long (at most %(limit)s characters).",
+                    field=label,
+                    limit=limit,
+                )
+            )
+        return value or False
+
+    # ------------------------------------------------------------------ booking
+
+    @api.model
+    def _check_bookable(self, profile, start, channel, exclude=None):
+        profile = profile.sudo()
+        if not profile.exists() or not profile.active or not profile.user_id.active:
+            raise UserError(self.env._("This counsellor cannot be booked (any more)."))
+        if channel not in profile._channels():
+            raise UserError(self.env._("Choose one of the ways this counsellor offers."))
+        if not start:
+            raise UserError(self.env._("Choose a time."))
+        if start <= fields.Datetime.now():
+            raise UserError(self.env._("This time is in the past. Choose a time from the list."))
+        if not profile._is_free_slot(start, exclude=exclude):
+            raise SlotTakenError(
+                self.env._(
+                    "This time was just taken or is not available. "
+                    "Please choose one of the free times below."
+                )
+            )
+
+    @api.model
+    def _book(self, profile, start, channel, booker, callback_phone=None, note=None):
+        """Book a slot for ``booker`` (dict: user_id / partner_id or contact_*), as sudo.
+
+        Raises UserError (SlotTakenError) with a message for the employee; the caller
+        runs this inside a savepoint so nothing is half-written.
+        """
+        appointments = self.sudo()
+        profile = profile.sudo()
+        values = {
+            "callback_phone": self._clean_text(
+                callback_phone, SHORT_MAX, self.env._("Call-back phone")
+            ),
+            "note": self._clean_text(note, NOTE_MAX, self.env._("Note")),
+        }
+        labels = {
+            "contact_name": self.env._("Name"),
+            "contact_email": self.env._("E-mail"),
+            "contact_phone": self.env._("Phone"),
+        }
+        for key, label in labels.items():
+            if booker.get(key) is not None:
+                values[key] = self._clean_text(booker[key], SHORT_MAX, label)
+        appointments._check_bookable(profile, start, channel)
+        slot = booking_settings(self.env)["slot"]
+        appointment = appointments.create(
+            {
+                **values,
+                "profile_id": profile.id,
+                "counsellor_id": profile.user_id.id,
+                "company_id": profile.company_id.id,
+                "start": start,
+                "stop": start + slot,
+                "channel": channel,
+                "user_id": booker.get("user_id"),
+                "partner_id": booker.get("partner_id"),
+                "access_token": secrets.token_urlsafe(32),
+            }
+        )
+        appointment._sync_event()
+        appointment._notify_booker("booked")
+        appointment._notify_counsellor("booked")
+        return appointment
+
+    def _move(self, start):
+        """Move to another free slot (by the booker); back to 'requested'."""
+        self.ensure_one()
+        appointment = self.sudo()
+        if not appointment._is_changeable():
+            raise UserError(self.env._("This appointment can no longer be changed."))
+        self._check_bookable(
+            appointment.profile_id, start, appointment.channel, exclude=appointment
+        )
+        slot = booking_settings(self.env)["slot"]
+        appointment.write(
+            {
+                "start": start,
+                "stop": start + slot,
+                "state": "requested",
+                "proposed_start": False,
+                "reminder_sent": False,
+            }
+        )
+        appointment._sync_event()
+        appointment._notify_booker("moved")
+        appointment._notify_counsellor("moved")
+
+    def _accept_proposal(self):
+        self.ensure_one()
+        appointment = self.sudo()
+        if not appointment.proposed_start:
+            raise UserError(self.env._("There is no other time proposed."))
+        appointment._move(appointment.proposed_start)
+        appointment.state = "confirmed"
+
+    def _cancel_by_booker(self):
+        self.ensure_one()
+        appointment = self.sudo()
+        if not appointment._is_changeable():
+            raise UserError(self.env._("This appointment can no longer be changed."))
+        appointment.state = "cancelled"
+        appointment._sync_event()
+        appointment._notify_booker("cancelled")
+        appointment._notify_counsellor("cancelled")
+
+    # ------------------------------------------------------------- counsellor
+
+    def action_confirm(self):
+        for appointment in self:
+            if appointment.state != "requested":
+                raise UserError(self.env._("Only a requested appointment can be confirmed."))
+            appointment.write({"state": "confirmed", "proposed_start": False})
+            appointment._sync_event()
+            appointment._notify_booker("confirmed")
+
+    def action_decline(self):
+        for appointment in self:
+            if appointment.state not in ACTIVE_STATES:
+                raise UserError(self.env._("This appointment is not open any more."))
+            if not appointment.decline_message:
+                raise UserError(
+                    self.env._("Write a short message to the employee before declining.")
+                )
+            appointment.state = "declined"
+            appointment._sync_event()
+            appointment._notify_booker("declined")
+
+    def action_propose(self):
+        for appointment in self:
+            if appointment.state not in ACTIVE_STATES:
+                raise UserError(self.env._("This appointment is not open any more."))
+            if not appointment.proposed_start or (
+                appointment.proposed_start <= fields.Datetime.now()
+            ):
+                raise UserError(self.env._("Enter a proposed time in the future."))
+            appointment._notify_booker("proposed")
+
+    def action_done(self):
+        for appointment in self:
+            if appointment.state != "confirmed":
+                raise UserError(self.env._("Only a confirmed appointment can be marked done."))
+            appointment.state = "done"
+
+    # ---------------------------------------------------------------- calendar
+
+    def _sync_event(self):
+        """Keep the counsellor's private busy block in step; delete it when not active."""
+        Event = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(
+                no_mail_to_attendees=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+                tracking_disable=True,
+                mail_auto_subscribe_no_notify=True,
+            )
+        )
+        for appointment in self.sudo():
+            event = Event.browse(appointment.event_id.id)
+            if appointment.state not in ACTIVE_STATES:
+                if event:
+                    appointment.event_id = False
+                    event.unlink()
+                continue
+            counsellor = appointment.counsellor_id
+            values = {
+                "name": self.with_context(lang=counsellor.lang).env._("Busy"),
+                "start": appointment.start,
+                "stop": appointment.stop,
+                "user_id": counsellor.id,
+                "partner_ids": [fields.Command.set(counsellor.partner_id.ids)],
+                "privacy": "private",
+                "show_as": "busy",
+                "description": False,
+                "location": False,
+                "alarm_ids": [fields.Command.clear()],
+            }
+            if event:
+                event.write(values)
+            else:
+                appointment.event_id = Event.create(values)
+
+    # ------------------------------------------------------------------- mails
+
+    def _notify_booker(self, kind):
+        for appointment in self.sudo():
+            email = appointment._booker_email()
+            if email:
+                appointment.with_context(lang=appointment._booker_lang())._send_mail(
+                    kind, email, for_booker=True
+                )
+
+    def _notify_counsellor(self, kind):
+        for appointment in self.sudo():
+            counsellor = appointment.counsellor_id
+            if counsellor.email:
+                appointment.with_context(lang=counsellor.lang)._send_mail(
+                    kind, counsellor.email_formatted, for_booker=False
+                )
+
+    def _mail_subject(self, kind, for_booker):
+        date = self._local_label()
+        _ = self.env._
+        if for_booker:
+            if kind == "reminder":
+                return _("Reminder: your appointment on %(date)s", date=date)
+            return _("Your appointment on %(date)s", date=date)
+        if kind == "cancelled":
+            return _("Appointment on %(date)s cancelled", date=date)
+        if kind == "moved":
+            return _("Appointment moved to %(date)s", date=date)
+        return _("New appointment on %(date)s", date=date)
+
+    def _send_mail(self, kind, email_to, for_booker):
+        """A neutral e-mail: no counsellor role, no subject matter, no note."""
+        self.ensure_one()
+        url = (
+            self._manage_url()
+            if for_booker
+            else f"{self.get_base_url()}/odoo/vp.appointment/{self.id}"
+        )
+        body = self.env["ir.qweb"]._render(
+            "vertrouwenspersoon.vp_appointment_mail_body",
+            {
+                "appointment": self,
+                "kind": kind,
+                "for_booker": for_booker,
+                "when": self._local_label(),
+                "proposed": self._local_label(self.proposed_start) if self.proposed_start else "",
+                "channel": dict(self._fields["channel"]._description_selection(self.env))[
+                    self.channel
+                ],
+                "url": url,
+            },
+        )
+        cancel = kind in ("cancelled", "declined")
+        attachments = []
+        if for_booker and kind != "proposed":
+            attachments = [
+                fields.Command.create(
+                    {
+                        "name": "appointment.ics",
+                        "raw": self._ics(cancel=cancel),
+                        "mimetype": "text/calendar",
+                    }
+                )
+            ]
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": self._mail_subject(kind, for_booker),
+                "body_html": body,
+                "email_to": email_to,
+                "email_from": self.company_id.email_formatted
+                or self.env.company.email_formatted
+                or self.env.user.email_formatted,
+                "author_id": False,
+                "auto_delete": True,
+                "attachment_ids": attachments,
+            }
+        )
+
+    def _ics(self, cancel=False):
+        """A minimal iCalendar file with a neutral summary."""
+        self.ensure_one()
+
+        def stamp(dt):
+            return dt.strftime("%Y%m%dT%H%M%SZ")
+
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        lines = [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//vertrouwenspersoon//appointment//EN",
+            "METHOD:%s" % ("CANCEL" if cancel else "PUBLISH"),
+            "BEGIN:VEVENT",
+            f"UID:appointment-{self.id}-{uuid}",
+            f"DTSTAMP:{stamp(fields.Datetime.now())}",
+            f"DTSTART:{stamp(self.start)}",
+            f"DTEND:{stamp(self.stop)}",
+            "SUMMARY:%s" % self.env._("Appointment"),
+            "STATUS:%s" % ("CANCELLED" if cancel else "CONFIRMED"),
+        ]
+        if self.channel == "in_person" and self.profile_id.room:
+            room = self.profile_id.room.replace("\n", " ").replace(",", "\\,")
+            lines.append(f"LOCATION:{room}")
+        lines += ["END:VEVENT", "END:VCALENDAR", ""]
+        return "\r\n".join(lines).encode()
+
+    @api.model
+    def _cron_send_reminders(self):
+        now = fields.Datetime.now()
+        due = self.sudo().search(
+            [
+                ("state", "in", list(ACTIVE_STATES)),
+                ("reminder_sent", "=", False),
+                ("start", ">", now),
+                ("start", "<=", now + timedelta(hours=24)),
+            ]
+        )
+        for appointment in due:
+            appointment._notify_booker("reminder")
+            appointment.reminder_sent = True

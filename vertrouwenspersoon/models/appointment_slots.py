@@ -1,0 +1,147 @@
+from datetime import datetime, timedelta
+
+import pytz
+from babel.dates import format_date
+
+from odoo import fields, models
+
+ACTIVE_STATES = ("requested", "confirmed")
+
+PARAM_SLOT = "vertrouwenspersoon.booking_slot_minutes"
+PARAM_LEAD = "vertrouwenspersoon.booking_lead_hours"
+PARAM_HORIZON = "vertrouwenspersoon.booking_horizon_weeks"
+DEFAULTS = {PARAM_SLOT: 60, PARAM_LEAD: 4, PARAM_HORIZON: 6}
+
+
+def booking_settings(env):
+    """Slot length (minutes), lead time (hours) and horizon (weeks), sane even if mistyped."""
+    icp = env["ir.config_parameter"].sudo()
+    values = {}
+    for key, default in DEFAULTS.items():
+        try:
+            values[key] = max(int(icp.get_param(key, default)), 0)
+        except (TypeError, ValueError):
+            values[key] = default
+    return {
+        "slot": timedelta(minutes=max(values[PARAM_SLOT], 15)),
+        "lead": timedelta(hours=values[PARAM_LEAD]),
+        "horizon": timedelta(weeks=max(values[PARAM_HORIZON], 1)),
+    }
+
+
+def _naive_utc(dt):
+    return dt.astimezone(pytz.utc).replace(tzinfo=None)
+
+
+class VpCounsellor(models.Model):
+    """Availability of counsellors: free slots from working hours minus busy time."""
+
+    _inherit = "vp.counsellor"
+
+    def _busy_intervals(self, start, stop):
+        """{profile id: [(start, stop)]} in naive UTC: active appointments and busy events."""
+        busy = {profile.id: [] for profile in self}
+        by_user = {profile.user_id.id: profile.id for profile in self}
+        by_partner = {profile.user_id.partner_id.id: profile.id for profile in self}
+        self.env.cr.execute(
+            """
+            SELECT counsellor_id, start, stop FROM vp_appointment
+             WHERE counsellor_id = ANY(%s) AND state IN %s AND start < %s AND stop > %s
+            """,
+            [list(by_user), ACTIVE_STATES, stop, start],
+        )
+        for user_id, a_start, a_stop in self.env.cr.fetchall():
+            busy[by_user[user_id]].append((a_start, a_stop))
+        self.env.cr.execute(
+            """
+            SELECT rel.res_partner_id, ev.start, ev.stop
+              FROM calendar_event ev
+              JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = ev.id
+             WHERE rel.res_partner_id = ANY(%s) AND ev.active AND ev.show_as = 'busy'
+               AND ev.start < %s AND ev.stop > %s
+            """,
+            [list(by_partner), stop, start],
+        )
+        for partner_id, e_start, e_stop in self.env.cr.fetchall():
+            busy[by_partner[partner_id]].append((e_start, e_stop))
+        return busy
+
+    def _free_slots(self, now=None, exclude=None):
+        """{profile id: [start (naive UTC datetime)]} of bookable slots.
+
+        Slots are cut from the working intervals of the counsellor's calendar, in the
+        calendar's time zone (so 09:00 stays 09:00 across daylight saving time), and
+        start no earlier than ``now`` + lead time and no later than ``now`` + horizon.
+        ``exclude`` is an appointment being moved: its own time does not count as busy.
+        """
+        settings = booking_settings(self.env)
+        now = now or fields.Datetime.now()
+        first = now + settings["lead"]
+        last = now + settings["horizon"]
+        self.env["vp.appointment"].flush_model()
+        self.env["calendar.event"].flush_model(["start", "stop", "show_as", "active"])
+        busy = self._busy_intervals(first, last + settings["slot"])
+        if exclude:
+            busy = {
+                key: [iv for iv in value if iv != (exclude.start, exclude.stop)]
+                for key, value in busy.items()
+            }
+        result = {}
+        start_utc = pytz.utc.localize(first)
+        stop_utc = pytz.utc.localize(last + settings["slot"])
+        intervals_by_calendar = {}
+        for profile in self.sudo():
+            calendar = profile.resource_calendar_id
+            if calendar not in intervals_by_calendar:
+                intervals = calendar._work_intervals_batch(start_utc, stop_utc)[False]
+                intervals_by_calendar[calendar] = [(s, e) for s, e, _meta in intervals]
+            slots = []
+            profile_busy = sorted(busy.get(profile.id, []))
+            for iv_start, iv_stop in intervals_by_calendar[calendar]:
+                cursor = iv_start
+                while cursor + settings["slot"] <= iv_stop:
+                    s_start = _naive_utc(cursor)
+                    s_stop = s_start + settings["slot"]
+                    cursor += settings["slot"]
+                    if s_start < first or s_start > last:
+                        continue
+                    if any(
+                        b_start < s_stop and b_stop > s_start for b_start, b_stop in profile_busy
+                    ):
+                        continue
+                    slots.append(s_start)
+            result[profile.id] = slots
+        return result
+
+    def _is_free_slot(self, start, exclude=None):
+        self.ensure_one()
+        return start in self._free_slots(exclude=exclude)[self.id]
+
+    def _slots_by_day(self, slots):
+        """Group slots for display: [(day label, [(value, time label)])] in the calendar tz."""
+        self.ensure_one()
+        tz = pytz.timezone(self.sudo().resource_calendar_id.tz or "UTC")
+        days = []
+        for start in slots:
+            local = pytz.utc.localize(start).astimezone(tz)
+            label = self._format_day(local)
+            if not days or days[-1][0] != label:
+                days.append((label, []))
+            days[-1][1].append((fields.Datetime.to_string(start), local.strftime("%H:%M")))
+        return days
+
+    def _format_day(self, local):
+        return format_date(local.date(), "EEEE d MMMM y", locale=self.env.lang or "en_US")
+
+
+def to_local(env, dt, tz_name):
+    """A naive UTC datetime as an aware datetime in ``tz_name``."""
+    return pytz.utc.localize(dt).astimezone(pytz.timezone(tz_name or "UTC"))
+
+
+def parse_slot(value):
+    """The slot value posted by a form (naive UTC 'YYYY-MM-DD HH:MM:SS'), or None."""
+    try:
+        return datetime.strptime((value or "")[:19], "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None

@@ -1,0 +1,83 @@
+from odoo import Command
+from odoo.tests import new_test_user
+
+COUNSELLOR = "vertrouwenspersoon.group_vp_counsellor"
+
+
+def make_calendar(env, name="VP test hours", hours=(8, 18), days=range(7)):
+    """Working hours on every day, so that tests find slots whatever day they run."""
+    return env["resource.calendar"].create(
+        {
+            "name": name,
+            "tz": "Europe/Amsterdam",
+            "attendance_ids": [Command.clear()]
+            + [
+                Command.create(
+                    {
+                        "name": f"day {day}",
+                        "dayofweek": str(day),
+                        "hour_from": hours[0],
+                        "hour_to": hours[1],
+                        "day_period": "morning",
+                    }
+                )
+                for day in days
+            ],
+        }
+    )
+
+
+def make_counsellor(env, login, calendar, **values):
+    user = new_test_user(
+        env, login, groups=COUNSELLOR, email=f"{login}@example.com", tz="Europe/Amsterdam"
+    )
+    profile = env["vp.counsellor"].create(
+        {
+            "user_id": user.id,
+            "name": values.pop("name", login),
+            "resource_calendar_id": calendar.id,
+            "room": "Room B.14",
+            **values,
+        }
+    )
+    return user, profile
+
+
+class BookingFixture:
+    """Two counsellors with working hours every day 08:00-18:00 (Amsterdam), an
+    employee and a portal user."""
+
+    @classmethod
+    def setup_booking(cls):
+        env = cls.env
+        cls.calendar = make_calendar(env)
+        cls.counsellor, cls.profile = make_counsellor(
+            env, "vp_b_counsellor", cls.calendar, name="Anna Counsellor"
+        )
+        cls.other_counsellor, cls.other_profile = make_counsellor(
+            env, "vp_b_other", cls.calendar, name="Bert Counsellor", is_external=True
+        )
+        cls.employee = new_test_user(
+            env, "vp_b_employee", groups="base.group_user", email="emp@example.com"
+        )
+        cls.portal_user = new_test_user(
+            env, "vp_b_portal", groups="base.group_portal", email="portal@example.com"
+        )
+        cls.Appointment = env["vp.appointment"].sudo()
+
+    @classmethod
+    def free(cls, profile=None, index=0):
+        profile = profile or cls.profile
+        return profile._free_slots()[profile.id][index]
+
+    @classmethod
+    def book(cls, user=None, profile=None, start=None, channel="phone", note=None):
+        user = user or cls.employee
+        profile = profile or cls.profile
+        return cls.Appointment._book(
+            profile,
+            start or cls.free(profile),
+            channel,
+            {"user_id": user.id, "partner_id": user.partner_id.id},
+            note=note,
+        )
