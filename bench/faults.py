@@ -162,9 +162,8 @@ def kill_midway(results, scenario, pg, server, lock_sql, request, what):
 
 
 def employee_session(server, login, password):
-    import requests
 
-    session = requests.Session()
+    session = common.new_session()
     if not common.login(session, server.url, login, password):
         raise RuntimeError(f"employee {login} cannot log in")
     return session
@@ -260,9 +259,8 @@ def scenario_booking(results, pg, server, pop):
 
 
 def counsellor_session(server, pop, index=0):
-    import requests
 
-    session = requests.Session()
+    session = common.new_session()
     login = pop["counsellors"][index][0]
     if not common.login(session, server.url, login, pop["password"]):
         raise RuntimeError(f"counsellor {login} cannot log in")

@@ -454,12 +454,11 @@ def prepare(pg, args):
 def plant_booking(server, pop, marker):
     """Book one appointment (with the marker in its note) as an employee who is not among
     the fuzzing sessions (the last portal employee), with the first counsellor."""
-    import requests
 
     if not pop["profiles"]:
         return None
     booker = [e for e in pop["employees"] if e[2] == "portal"][-1]
-    session = requests.Session()
+    session = common.new_session()
     common.login(session, server.url, booker[0], pop["password"])
     page = session.get(f"{server.url}/my/vertrouwenspersoon/book/{pop['profiles'][0]}", timeout=60)
     from load import select_options
@@ -486,10 +485,9 @@ def open_sessions(server, pop, owner):
     portal and an internal employee (must see no case content at all, and no confidential
     record: strict) and another counsellor (must see nothing of ``owner``'s cases)."""
     import population
-    import requests
 
     sessions = {}
-    anonymous = requests.Session()
+    anonymous = common.new_session()
     page = anonymous.get(f"{server.url}/web/login", timeout=60)
     sessions["anonymous"] = (anonymous, common.csrf_from(page.text), population.MARKER, True)
     users = [(login, kind) for login, _uid, kind in pop["employees"]]
@@ -498,7 +496,7 @@ def open_sessions(server, pop, owner):
     for login, kind in users:
         if kind in sessions:
             continue
-        session = requests.Session()
+        session = common.new_session()
         common.login(session, server.url, login, pop["password"])
         forbidden = population.MARKER
         if kind == "counsellor":
@@ -513,11 +511,10 @@ def detector_works(server, pop, owner):
     """The leak detector can fire: the owner of the cases does read the marker through
     the same RPC channel (None when cases are not installed)."""
     import population
-    import requests
 
     if not pop["cases"]:
         return None
-    session = requests.Session()
+    session = common.new_session()
     common.login(session, server.url, owner, pop["password"])
     common.unlock_vault(session, server.url, population.VAULT_PASSPHRASE)
     _status, result, error = common.call_kw(

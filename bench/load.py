@@ -150,7 +150,7 @@ class VirtualUser(threading.Thread):
     def log_in(self):
         import requests
 
-        self.session = requests.Session()
+        self.session = common.new_session()
         started = time.perf_counter()
         try:
             ok = common.login(self.session, self.base, self.login_name, self.password)
@@ -363,11 +363,10 @@ class Counsellor(VirtualUser):
 
 def warm_up(base, pop, installed, workers):
     """Untimed: let every worker compile the pages' templates and load its registry."""
-    import requests
 
     common.info("warming up the workers")
-    employee = requests.Session()
-    counsellor = requests.Session()
+    employee = common.new_session()
+    counsellor = common.new_session()
     common.login(employee, base, pop["employees"][0][0], pop["password"])
     if pop["counsellors"]:
         common.login(counsellor, base, pop["counsellors"][0][0], pop["password"])
