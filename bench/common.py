@@ -412,6 +412,9 @@ def free_port():
 
 # PostgreSQL errors Odoo retries by itself (odoo.service.model.PG_CONCURRENCY_ERRORS_TO_RETRY)
 RETRIED_ERRORS = ("could not serialize access", "deadlock detected")
+# ... and the unique index that makes a double booking impossible: the addon turns the
+# IntegrityError into a "this time was just taken" page (HTTP 409)
+HANDLED_ERRORS = (*RETRIED_ERRORS, 'unique constraint "vp_appointment_active_slot_uniq"')
 
 
 class OdooServer:
@@ -421,12 +424,15 @@ class OdooServer:
     ``start()`` again brings it back on the same port. Logs go to .local/bench/.
     """
 
-    def __init__(self, pg, database, *, workers=2, port=None, name="server", extra=()):
+    def __init__(
+        self, pg, database, *, workers=2, port=None, name="server", extra=(), environ=None
+    ):
         self.pg = pg
         self.database = database
         self.workers = workers
         self.port = port or free_port()
         self.extra = list(extra)
+        self.environ = {**os.environ, **(environ or {})}
         self.proc = None
         BENCH_LOGS.mkdir(parents=True, exist_ok=True)
         self.logfile = BENCH_LOGS / f"{name}.log"
@@ -463,6 +469,7 @@ class OdooServer:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                env=self.environ,
             )
         self.wait_ready(timeout)
         return self
@@ -540,17 +547,18 @@ class OdooServer:
             if not dev.LOG_LEVEL_RE.match(line):
                 continue
             following = lines[i + 1] if i + 1 < len(lines) else ""
-            if "bad query" in line and any(m in following for m in RETRIED_ERRORS):
+            if "bad query" in line and any(m in following for m in HANDLED_ERRORS):
                 continue
             errors.append(line.rstrip())
         return errors
 
-    def retried(self):
-        """How many queries failed with a concurrency error that Odoo retries."""
+    def retried(self, errors=HANDLED_ERRORS):
+        """How many queries failed with a concurrency error that Odoo retries, or that
+        the addon turns into a message for the user."""
         if not self.logfile.exists():
             return 0
         text = self.logfile.read_text(errors="replace")
-        return sum(text.count(f"ERROR:  {m}") + text.count(f"ERROR: {m}") for m in RETRIED_ERRORS)
+        return sum(text.count(f"ERROR:  {m}") + text.count(f"ERROR: {m}") for m in errors)
 
 
 # --------------------------------------------------------------- HTTP clients
