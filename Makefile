@@ -33,3 +33,19 @@ i18n:  ## export the .pot and merge new terms into i18n/nl.po
 
 pytest:  ## pytest-odoo on an installed database (DB=vp_demo by default): the tests without HttpCase
 	@$(PYTHON) scripts/dev.py pytest
+
+# ------------------------------------------------------- benchmarks, load, faults, fuzzing
+.PHONY: bench load faults fuzz
+
+bench:  ## every bench/bench_*.py, one table of figures against their targets
+	@$(PYTHON) bench/run_all.py
+
+load:  ## 50 employees + 5 counsellors against Odoo with 2 workers (LOAD_SECONDS=120)
+	@$(PYTHON) bench/load.py --seconds $(or $(LOAD_SECONDS),120)
+
+faults:  ## kill Odoo / restart PostgreSQL mid-work; PASS/FAIL table
+	@$(PYTHON) bench/faults.py
+
+fuzz:  ## hypothesis fuzzing of the addon's routes and RPC methods (EXAMPLES=200)
+	@$(PYTHON) -c "import hypothesis" 2>/dev/null || $(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	@$(PYTHON) bench/fuzz_routes.py --examples $(or $(EXAMPLES),200)

@@ -268,6 +268,7 @@ def main():
             f"slots: {n} counsellors, {count} free slots over the horizon: "
             f"median {median:.1f} ms, max {worst:.1f} ms (target < 100 ms)"
         )
+        print(f"FIGURE slots.{n}_counsellors_6_weeks.median {median:.1f} ms target=<100")
         timings, outcomes, elapsed, inside = load_test(
             command, port, profile_id, args.clients, args.per_client, args.max_seconds
         )
@@ -284,12 +285,20 @@ def main():
                 f"booking request: median {statistics.median(timings):.0f} ms, "
                 f"p95 {percentile(timings, 95):.0f} ms (target p95 < 300 ms)"
             )
+            print(
+                f"FIGURE booking.{args.clients}_clients.median {statistics.median(timings):.0f} ms"
+            )
+            print(
+                f"FIGURE booking.{args.clients}_clients.p95 {percentile(timings, 95):.0f} ms "
+                "target=<300"
+            )
         if inside:
             print(
                 f"  of which inside Odoo (excluding queueing for one of the 2 workers): "
                 f"median {statistics.median(inside):.0f} ms, p95 {percentile(inside, 95):.0f} ms"
             )
         print(f"double bookings in the database: {overlaps} (appointments booked: {booked})")
+        print(f"FIGURE booking.double_bookings {overlaps} count target===0")
         return 1 if overlaps else 0
     finally:
         if pg.started_here:

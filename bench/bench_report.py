@@ -207,6 +207,10 @@ def main():
     print(f"{'PDF (wkhtmltopdf)':<34}{results['pdf']:>10.3f}{'< 5':>10}")
     print(f"{'XLSX':<34}{results['xlsx']:>10.3f}{'':>10}")
     print(f"PDF size: {pdf_size[-1] // 1024} KiB")
+    print(f"FIGURE report.figures.median {results['figures'] * 1000:.0f} ms target=<1000")
+    print(f"FIGURE report.publish {results['publish'] * 1000:.0f} ms")
+    print(f"FIGURE report.pdf.median {results['pdf']:.2f} s target=<5")
+    print(f"FIGURE report.xlsx.median {results['xlsx'] * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -85,6 +85,10 @@ print(f"{{'query':<62}} {{'groups':>7}} {{'median ms':>10}} {{'best ms':>8}}")
 print("-" * 90)
 for label, count, median, best in rows:
     print(f"{{label:<62}} {{count:>7}} {{median:>10.1f}} {{best:>8.1f}}")
+slugs = ["time.pivot_all", "time.pivot_one_year", "time.summary_pivot", "time.guideline_list"]
+for slug, (label, count, median, best) in zip(slugs, rows, strict=False):
+    target = " target=<300" if slug == "time.pivot_all" else ""
+    print(f"FIGURE {{slug}}.median {{median:.1f}} ms{{target}}")
 print()
 cr.execute("DELETE FROM vp_time_entry")
 env.cr.commit()
