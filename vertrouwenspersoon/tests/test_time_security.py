@@ -232,3 +232,14 @@ class TestTimeSecurity(TransactionCase):
             contract.with_user(self.counsellor).hourly_rate = 200
         with self.assertRaises(AccessError):
             contract.with_user(self.other_counsellor).read(["hourly_rate"])
+
+
+@tagged("post_install", "-at_install")
+class TestPublishedYearMixinRpc(TransactionCase):
+    """RPC on the abstract mixin itself is refused cleanly (found by `make fuzz`)."""
+
+    def test_unlink_on_the_mixin_is_an_access_error(self):
+        employee = new_test_user(self.env, "vp_mixin_emp", groups="base.group_user")
+        mixin = self.env["vp.published.year.mixin"].with_user(employee).browse([1, 2])
+        with self.assertRaises(AccessError):
+            mixin.unlink()
