@@ -428,14 +428,20 @@ class VpCase(models.Model):
             case.write({"state": "intake" if case.state == "outside_remit" else "guidance"})
         return True
 
+    def _counsellor_arg(self, user):
+        """The ``user`` argument of share/revoke/hand-over (a record or an id, e.g. from RPC)
+        as an existing res.users record, or an empty one."""
+        if isinstance(user, models.BaseModel):
+            return user.exists()
+        try:
+            return self.env["res.users"].browse(int(user)).exists()
+        except (TypeError, ValueError):
+            return self.env["res.users"]
+
     def action_share_with(self, user):
         """Give ``user`` (another counsellor) access to this case as deputy; logged."""
         self._check_own_case(deputy_allowed=False)
-        user = (
-            self.env["res.users"].browse(int(user)).exists()
-            if not isinstance(user, models.BaseModel)
-            else user
-        )
+        user = self._counsellor_arg(user)
         if not user or not user.has_group("vertrouwenspersoon.group_vp_counsellor"):
             raise UserError(_("A case can only be shared with another counsellor."))
         log = self.env["vp.security.log"].sudo()
@@ -459,8 +465,7 @@ class VpCase(models.Model):
     def action_revoke(self, user):
         """Take the deputy access of ``user`` away again; logged."""
         self._check_own_case(deputy_allowed=False)
-        if not isinstance(user, models.BaseModel):
-            user = self.env["res.users"].browse(int(user))
+        user = self._counsellor_arg(user)
         log = self.env["vp.security.log"].sudo()
         for case in self:
             if user not in case.deputy_ids:
@@ -482,8 +487,7 @@ class VpCase(models.Model):
     def action_hand_over(self, user):
         """Give the case to another counsellor (e.g. when leaving); logged."""
         self._check_own_case(deputy_allowed=False)
-        if not isinstance(user, models.BaseModel):
-            user = self.env["res.users"].browse(int(user))
+        user = self._counsellor_arg(user)
         if not user.exists() or not user.has_group("vertrouwenspersoon.group_vp_counsellor"):
             raise UserError(_("A case can only be handed over to another counsellor."))
         log = self.env["vp.security.log"].sudo()

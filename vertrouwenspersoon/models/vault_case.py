@@ -395,8 +395,7 @@ class VpCase(models.Model):
                 )
 
     def action_share_with(self, user):
-        if not isinstance(user, models.BaseModel):
-            user = self.env["res.users"].browse(int(user)).exists()
+        user = self._counsellor_arg(user)
         self._check_own_case(deputy_allowed=False)
         self._vault_counsellor_with_vault(user)
         for case in self:
@@ -411,8 +410,7 @@ class VpCase(models.Model):
         return result
 
     def action_revoke(self, user):
-        if not isinstance(user, models.BaseModel):
-            user = self.env["res.users"].browse(int(user))
+        user = self._counsellor_arg(user)
         self._check_own_case(deputy_allowed=False)
         for case in self:
             case._vault_require_key()
@@ -424,10 +422,9 @@ class VpCase(models.Model):
         return result
 
     def action_hand_over(self, user):
-        if not isinstance(user, models.BaseModel):
-            user = self.env["res.users"].browse(int(user))
+        user = self._counsellor_arg(user)
         self._check_own_case(deputy_allowed=False)
-        self._vault_counsellor_with_vault(user.exists())
+        self._vault_counsellor_with_vault(user)
         keys = {}
         for case in self:
             case._vault_rekey()  # drops under the case key, so the new counsellor reads them
