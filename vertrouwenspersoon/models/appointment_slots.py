@@ -1,9 +1,9 @@
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytz
 from babel.dates import format_date
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 ACTIVE_STATES = ("requested", "confirmed")
 
@@ -66,18 +66,25 @@ class VpCounsellor(models.Model):
             busy[by_partner[partner_id]].append((e_start, e_stop))
         return busy
 
-    def _free_slots(self, now=None, exclude=None):
+    def _free_slots(self, now=None, exclude=None, window=None):
         """{profile id: [start (naive UTC datetime)]} of bookable slots.
 
-        Slots are cut from the working intervals of the counsellor's calendar, in the
-        calendar's time zone (so 09:00 stays 09:00 across daylight saving time), and
-        start no earlier than ``now`` + lead time and no later than ``now`` + horizon.
+        Slots are cut from the start of each working interval of the counsellor's
+        calendar, in the calendar's time zone (so 09:00 stays 09:00 across daylight
+        saving time, and the lead time never shifts them to 13:17), and start no earlier
+        than ``now`` + lead time and no later than ``now`` + horizon. ``window`` (naive
+        UTC start, stop) narrows that range, so checking one slot costs one day.
         ``exclude`` is an appointment being moved: its own time does not count as busy.
         """
         settings = booking_settings(self.env)
         now = now or fields.Datetime.now()
         first = now + settings["lead"]
         last = now + settings["horizon"]
+        if window:
+            first, last = max(first, window[0]), min(last, window[1])
+        result = {profile.id: [] for profile in self}
+        if first > last:
+            return result
         self.env["vp.appointment"].flush_model()
         self.env["calendar.event"].flush_model(["start", "stop", "show_as", "active"])
         busy = self._busy_intervals(first, last + settings["slot"])
@@ -86,15 +93,13 @@ class VpCounsellor(models.Model):
                 key: [iv for iv in value if iv != (exclude.start, exclude.stop)]
                 for key, value in busy.items()
             }
-        result = {}
-        start_utc = pytz.utc.localize(first)
-        stop_utc = pytz.utc.localize(last + settings["slot"])
         intervals_by_calendar = {}
         for profile in self.sudo():
             calendar = profile.resource_calendar_id
             if calendar not in intervals_by_calendar:
-                intervals = calendar._work_intervals_batch(start_utc, stop_utc)[False]
-                intervals_by_calendar[calendar] = [(s, e) for s, e, _meta in intervals]
+                intervals_by_calendar[calendar] = self._work_intervals(
+                    calendar, first, last + settings["slot"]
+                )
             slots = []
             profile_busy = sorted(busy.get(profile.id, []))
             for iv_start, iv_stop in intervals_by_calendar[calendar]:
@@ -113,9 +118,23 @@ class VpCounsellor(models.Model):
             result[profile.id] = slots
         return result
 
+    @api.model
+    def _work_intervals(self, calendar, first, stop):
+        """Working intervals [(aware start, aware stop)] from local midnight of ``first``.
+
+        Starting at midnight rather than at ``first`` keeps the intervals whole: the
+        resource calendar clips them at the requested start, which would misalign slots.
+        """
+        tz = pytz.timezone(calendar.tz or "UTC")
+        midnight = tz.localize(datetime.combine(to_local(self.env, first, tz.zone).date(), time()))
+        intervals = calendar._work_intervals_batch(midnight, pytz.utc.localize(stop))[False]
+        return [(start, stop) for start, stop, _meta in intervals]
+
     def _is_free_slot(self, start, exclude=None):
+        """Whether ``start`` is one of the free slots (computed for its own day only)."""
         self.ensure_one()
-        return start in self._free_slots(exclude=exclude)[self.id]
+        window = (start, start)
+        return start in self._free_slots(exclude=exclude, window=window)[self.id]
 
     def _slots_by_day(self, slots):
         """Group slots for display: [(day label, [(value, time label)])] in the calendar tz."""

@@ -1,7 +1,7 @@
 import base64
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import psycopg2
 import pytz
@@ -34,6 +34,24 @@ class TestAppointmentSlots(BookingFixture, TransactionCase):
             local = pytz.utc.localize(slot).astimezone(AMS)
             self.assertTrue(8 <= local.hour < 18, local)
             self.assertEqual(local.minute, 0)
+
+    def test_lead_time_does_not_shift_slots_off_the_hour(self):
+        """Asked at 09:17:23 with 4 hours lead time, the first slot is 14:00, not 13:17."""
+        now = AMS.localize(datetime(2027, 3, 2, 9, 17, 23)).astimezone(pytz.utc)
+        now = now.replace(tzinfo=None)
+        slots = self.profile._free_slots(now=now)[self.profile.id]
+        local = [pytz.utc.localize(s).astimezone(AMS) for s in slots]
+        self.assertEqual(local[0].strftime("%Y-%m-%d %H:%M:%S"), "2027-03-02 14:00:00")
+        self.assertEqual({(t.minute, t.second) for t in local}, {(0, 0)})
+
+    def test_one_slot_check_agrees_with_the_full_list(self):
+        slots = self.profile._free_slots()[self.profile.id]
+        booked = self.book(start=slots[1]).start
+        for slot in slots[:3] + slots[-2:]:
+            self.assertEqual(self.profile._is_free_slot(slot), slot != booked, slot)
+        self.assertFalse(self.profile._is_free_slot(slots[0] + timedelta(minutes=20)))
+        self.assertFalse(self.profile._is_free_slot(slots[-1] + timedelta(days=1)))
+        self.assertFalse(self.profile._is_free_slot(fields.Datetime.now() + timedelta(hours=1)))
 
     def test_slot_length_parameter(self):
         self.env["ir.config_parameter"].sudo().set_param(
