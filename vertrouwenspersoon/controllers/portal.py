@@ -8,6 +8,7 @@ sudo, restricted to a whitelist of profile fields and to the booker's own appoin
 import re
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo import _, http
 from odoo.exceptions import UserError, ValidationError
@@ -15,7 +16,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.appointment import SHORT_MAX
+from ..models.appointment import SHORT_MAX, SlotTakenError
 from ..models.appointment_slots import parse_slot
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -72,11 +73,26 @@ class VpAppointmentPortal(CustomerPortal):
             return None
         return profile
 
+    def _vp_slot_options(self, days):
+        """The <optgroup>/<option> list of free times, built in Python: a QWeb loop over
+        some 400 options of six weeks costs more than rendering the rest of the page."""
+        parts = []
+        for label, slots in days:
+            parts.append(Markup('<optgroup label="%s">') % label)
+            parts.extend(
+                Markup('<option value="%s">%s, %s</option>') % (value, label, time)
+                for value, time in slots
+            )
+            parts.append(Markup("</optgroup>"))
+        return Markup("").join(parts)
+
     def _vp_form_values(self, profile, base, public, error=None, post=None, exclude=None):
         slots = profile._free_slots(exclude=exclude)[profile.id]
+        days = profile._slots_by_day(slots)
         return {
             "profile": profile._portal_profile(),
-            "days": profile._slots_by_day(slots),
+            "days": days,
+            "slot_options": self._vp_slot_options(days),
             "action": f"{base}/book/{profile.id}",
             "public": public,
             "error": error,
@@ -125,11 +141,14 @@ class VpAppointmentPortal(CustomerPortal):
                         note=post.get("note"),
                     )
                 )
+        except SlotTakenError as exc:
+            error = exc.args[0]  # raised before anything was written: the cache is valid
         except (UserError, ValidationError) as exc:
             error = exc.args[0]
+            request.env.invalidate_all()
         except psycopg2.IntegrityError:
             error = _("This time was just taken. Please choose one of the free times below.")
-        request.env.invalidate_all()
+            request.env.invalidate_all()
         values = self._vp_form_values(profile, base, public, error=error, post=post)
         return request.render("vertrouwenspersoon.vp_portal_book", values, status=409)
 

@@ -15,6 +15,7 @@ from . import vault_log
 from . import counsellor
 from . import appointment_slots
 from . import appointment
+from . import appointment_notice
 from . import booking_attempt
 from . import appointment_case
 from . import appointment_vault

@@ -1,5 +1,5 @@
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -9,6 +9,7 @@ from .appointment_slots import ACTIVE_STATES, booking_settings, to_local
 from .counsellor import CHANNELS
 
 NOTE_MAX = 2000
+EPOCH = datetime(1970, 1, 1)
 SHORT_MAX = 120
 
 
@@ -64,7 +65,9 @@ class VpAppointment(models.Model):
     decline_message = fields.Text(string="Message to the employee")
     proposed_start = fields.Datetime(string="Proposed other time")
     access_token = fields.Char(copy=False, readonly=True)
-    event_id = fields.Many2one("calendar.event", string="Calendar block", ondelete="set null")
+    event_id = fields.Many2one(
+        "calendar.event", string="Calendar block", ondelete="set null", index="btree_not_null"
+    )
     reminder_sent = fields.Boolean(copy=False, readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -178,7 +181,14 @@ class VpAppointment(models.Model):
             raise UserError(self.env._("Choose a time."))
         if start <= fields.Datetime.now():
             raise UserError(self.env._("This time is in the past. Choose a time from the list."))
-        if not profile._is_free_slot(start, exclude=exclude):
+        # Someone booking this very slot right now holds its lock: they win, and this
+        # request answers at once instead of waiting for their commit and then hitting
+        # the unique index (which still decides when the lock is gone by then).
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)",
+            [profile.user_id.id, (start - EPOCH) // timedelta(minutes=1)],
+        )
+        if not self.env.cr.fetchone()[0] or not profile._is_free_slot(start, exclude=exclude):
             raise SlotTakenError(
                 self.env._(
                     "This time was just taken or is not available. "
@@ -225,9 +235,7 @@ class VpAppointment(models.Model):
                 "access_token": secrets.token_urlsafe(32),
             }
         )
-        appointment._sync_event()
-        appointment._notify_booker("booked")
-        appointment._notify_counsellor("booked")
+        appointment._queue_notice("booked")
         return appointment
 
     def _move(self, start):
@@ -249,9 +257,7 @@ class VpAppointment(models.Model):
                 "reminder_sent": False,
             }
         )
-        appointment._sync_event()
-        appointment._notify_booker("moved")
-        appointment._notify_counsellor("moved")
+        appointment._queue_notice("moved")
 
     def _accept_proposal(self):
         self.ensure_one()
@@ -267,9 +273,7 @@ class VpAppointment(models.Model):
         if not appointment._is_changeable():
             raise UserError(self.env._("This appointment can no longer be changed."))
         appointment.state = "cancelled"
-        appointment._sync_event()
-        appointment._notify_booker("cancelled")
-        appointment._notify_counsellor("cancelled")
+        appointment._queue_notice("cancelled")
 
     # ------------------------------------------------------------- counsellor
 
@@ -278,8 +282,7 @@ class VpAppointment(models.Model):
             if appointment.state != "requested":
                 raise UserError(self.env._("Only a requested appointment can be confirmed."))
             appointment.write({"state": "confirmed", "proposed_start": False})
-            appointment._sync_event()
-            appointment._notify_booker("confirmed")
+            appointment._queue_notice("confirmed", now=True)
 
     def action_decline(self):
         for appointment in self:
@@ -290,8 +293,7 @@ class VpAppointment(models.Model):
                     self.env._("Write a short message to the employee before declining.")
                 )
             appointment.state = "declined"
-            appointment._sync_event()
-            appointment._notify_booker("declined")
+            appointment._queue_notice("declined", now=True)
 
     def action_propose(self):
         for appointment in self:
@@ -301,13 +303,34 @@ class VpAppointment(models.Model):
                 appointment.proposed_start <= fields.Datetime.now()
             ):
                 raise UserError(self.env._("Enter a proposed time in the future."))
-            appointment._notify_booker("proposed")
+            appointment._queue_notice("proposed", now=True)
 
     def action_done(self):
         for appointment in self:
             if appointment.state != "confirmed":
                 raise UserError(self.env._("Only a confirmed appointment can be marked done."))
             appointment.state = "done"
+
+    # ------------------------------------------------------------------ outbox
+
+    def _queue_notice(self, kind, now=False):
+        """Have the calendar block and the e-mails of ``kind`` follow (see the outbox).
+
+        The booker's requests leave them to the cron worker they wake; a counsellor's
+        action (``now``) sends at once, after whatever was still waiting, in order.
+        """
+        Notice = self.env["vp.appointment.notice"].sudo()
+        Notice.create([{"appointment_id": appointment.id, "kind": kind} for appointment in self])
+        if now:
+            Notice.flush_model()
+            self.env.cr.execute(
+                "SELECT id FROM vp_appointment_notice WHERE appointment_id = ANY(%s)"
+                " ORDER BY id FOR UPDATE",
+                [self.ids],
+            )
+            Notice.browse([row[0] for row in self.env.cr.fetchall()])._send()
+        else:
+            self.env.ref("vertrouwenspersoon.ir_cron_vp_appointment_notices").sudo()._trigger()
 
     # ---------------------------------------------------------------- calendar
 

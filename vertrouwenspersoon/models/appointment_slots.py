@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 import pytz
 from babel.dates import format_date
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 ACTIVE_STATES = ("requested", "confirmed")
 
@@ -59,6 +59,9 @@ class VpCounsellor(models.Model):
               JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = ev.id
              WHERE rel.res_partner_id = ANY(%s) AND ev.active AND ev.show_as = 'busy'
                AND ev.start < %s AND ev.stop > %s
+               -- an appointment's own block: the appointment itself counts (and is
+               -- freed at once when cancelled, before its block is removed)
+               AND NOT EXISTS (SELECT 1 FROM vp_appointment a WHERE a.event_id = ev.id)
             """,
             [list(by_partner), stop, start],
         )
@@ -120,15 +123,53 @@ class VpCounsellor(models.Model):
 
     @api.model
     def _work_intervals(self, calendar, first, stop):
-        """Working intervals [(aware start, aware stop)] from local midnight of ``first``.
+        """Working intervals [(aware start, aware stop)] of whole local days.
 
-        Starting at midnight rather than at ``first`` keeps the intervals whole: the
-        resource calendar clips them at the requested start, which would misalign slots.
+        Whole days from midnight: the resource calendar clips intervals at the requested
+        start, which would misalign slots. Cached per calendar and days, under a digest
+        of the calendar, its attendances and its holidays in that period (one query), so
+        a change to working hours or a new holiday counts at once.
         """
+        for model in (
+            "resource.calendar",
+            "resource.calendar.attendance",
+            "resource.calendar.leaves",
+        ):
+            self.env[model].flush_model()
         tz = pytz.timezone(calendar.tz or "UTC")
-        midnight = tz.localize(datetime.combine(to_local(self.env, first, tz.zone).date(), time()))
-        intervals = calendar._work_intervals_batch(midnight, pytz.utc.localize(stop))[False]
-        return [(start, stop) for start, stop, _meta in intervals]
+        first_day = to_local(self.env, first, tz.zone).date()
+        last_day = to_local(self.env, stop, tz.zone).date() + timedelta(days=1)
+        self.env.cr.execute(
+            """
+            SELECT md5(concat(
+                (SELECT row(c.*)::text FROM resource_calendar c WHERE c.id = %(calendar)s),
+                (SELECT string_agg(row(a.*)::text, ',' ORDER BY a.id)
+                   FROM resource_calendar_attendance a WHERE a.calendar_id = %(calendar)s),
+                (SELECT string_agg(row(l.*)::text, ',' ORDER BY l.id)
+                   FROM resource_calendar_leaves l
+                  WHERE l.resource_id IS NULL
+                    AND (l.calendar_id = %(calendar)s OR l.calendar_id IS NULL)
+                    AND l.date_to > %(first)s AND l.date_from < %(last)s)
+            ))
+            """,
+            {
+                "calendar": calendar.id,
+                "first": first - timedelta(days=1),
+                "last": stop + timedelta(days=2),
+            },
+        )
+        version = self.env.cr.fetchone()[0]
+        return self._work_intervals_of_days(calendar.id, first_day, last_day, version)
+
+    @tools.ormcache("calendar_id", "first_day", "last_day", "version")
+    def _work_intervals_of_days(self, calendar_id, first_day, last_day, version):
+        calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
+        tz = pytz.timezone(calendar.tz or "UTC")
+        intervals = calendar._work_intervals_batch(
+            tz.localize(datetime.combine(first_day, time())),
+            tz.localize(datetime.combine(last_day, time())),
+        )[False]
+        return tuple((start, stop) for start, stop, _meta in intervals)
 
     def _is_free_slot(self, start, exclude=None):
         """Whether ``start`` is one of the free slots (computed for its own day only)."""
@@ -141,11 +182,12 @@ class VpCounsellor(models.Model):
         self.ensure_one()
         tz = pytz.timezone(self.sudo().resource_calendar_id.tz or "UTC")
         days = []
+        last_date = None
         for start in slots:
             local = pytz.utc.localize(start).astimezone(tz)
-            label = self._format_day(local)
-            if not days or days[-1][0] != label:
-                days.append((label, []))
+            if local.date() != last_date:  # one (slow) babel label per day, not per slot
+                last_date = local.date()
+                days.append((self._format_day(local), []))
             days[-1][1].append((fields.Datetime.to_string(start), local.strftime("%H:%M")))
         return days
 

@@ -117,5 +117,6 @@ class VpCounsellor(models.Model):
             ),
             "channels": profile._channel_labels(),
             "room": profile.room or "",
-            "has_image": bool(profile.image_128),
+            # bin_size: the size, not the photo itself read from the filestore
+            "has_image": bool(profile.with_context(bin_size=True).image_128),
         }

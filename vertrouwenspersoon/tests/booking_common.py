@@ -78,10 +78,17 @@ class BookingFixture:
     def book(cls, user=None, profile=None, start=None, channel="phone", note=None):
         user = user or cls.employee
         profile = profile or cls.profile
-        return cls.Appointment._book(
+        appointment = cls.Appointment._book(
             profile,
             start or cls.free(profile),
             channel,
             {"user_id": user.id, "partner_id": user.partner_id.id},
             note=note,
         )
+        cls.send_notices()
+        return appointment
+
+    @classmethod
+    def send_notices(cls):
+        """What the outbox cron does a few seconds after a booker's request."""
+        cls.env["vp.appointment.notice"]._cron_send()

@@ -53,6 +53,30 @@ class TestAppointmentSlots(BookingFixture, TransactionCase):
         self.assertFalse(self.profile._is_free_slot(slots[-1] + timedelta(days=1)))
         self.assertFalse(self.profile._is_free_slot(fields.Datetime.now() + timedelta(hours=1)))
 
+    def test_holidays_and_working_hours_count_at_once(self):
+        """Free times are cached per calendar: a new holiday or new hours still show."""
+        slots = self.profile._free_slots()[self.profile.id]
+        day = pytz.utc.localize(slots[20]).astimezone(AMS).date()
+        on_day = [s for s in slots if pytz.utc.localize(s).astimezone(AMS).date() == day]
+        self.assertTrue(on_day)
+        midnight = AMS.localize(datetime.combine(day, datetime.min.time()))
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Public holiday",
+                "calendar_id": self.calendar.id,
+                "date_from": midnight.astimezone(pytz.utc).replace(tzinfo=None),
+                "date_to": (midnight + timedelta(days=1)).astimezone(pytz.utc).replace(tzinfo=None),
+            }
+        )
+        after_leave = self.profile._free_slots()[self.profile.id]
+        self.assertFalse(set(on_day) & set(after_leave))
+        self.assertFalse(self.profile._is_free_slot(on_day[0]))
+        self.calendar.attendance_ids.write({"hour_to": 12})
+        shorter = self.profile._free_slots()[self.profile.id]
+        self.assertTrue(shorter)
+        for slot in shorter:
+            self.assertLess(pytz.utc.localize(slot).astimezone(AMS).hour, 12)
+
     def test_slot_length_parameter(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "vertrouwenspersoon.booking_slot_minutes", "30"
@@ -132,11 +156,15 @@ class TestAppointmentFlow(BookingFixture, TransactionCase):
         event = appointment.event_id
         new_start = self.free(index=4)
         appointment._move(new_start)
+        self.send_notices()
         self.assertEqual(appointment.event_id, event)
         self.assertEqual(event.start, new_start)
         self.assertEqual(appointment.state, "requested")
         appointment._cancel_by_booker()
         self.assertEqual(appointment.state, "cancelled")
+        self.assertTrue(event.exists(), "the block goes with the outbox, not in the request")
+        self.assertIn(new_start, self.profile._free_slots()[self.profile.id])
+        self.send_notices()
         self.assertFalse(event.exists())
 
     def test_neutral_mails_with_ics(self):
@@ -198,6 +226,7 @@ class TestAppointmentFlow(BookingFixture, TransactionCase):
         third.with_user(self.counsellor).write({"proposed_start": proposal})
         third.with_user(self.counsellor).action_propose()
         third._accept_proposal()
+        self.send_notices()
         self.assertEqual((third.start, third.state), (proposal, "confirmed"))
         self.assertEqual(third.event_id.start, proposal)
 

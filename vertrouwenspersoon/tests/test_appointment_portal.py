@@ -74,11 +74,13 @@ class TestAppointmentPortal(BookingFixture, HttpCase):
         )
         self.assertEqual(response.status_code, 303, response.text[:500])
         self.assertEqual(appointment.start, new_slot)
+        self.send_notices()
         self.assertEqual(appointment.event_id.start, new_slot)
         # cancel
         response = self._post(f"{base}/cancel", {}, csrf_from=base)
         self.assertEqual(response.status_code, 303)
         self.assertEqual(appointment.state, "cancelled")
+        self.send_notices()
         self.assertFalse(appointment.event_id)
 
     def test_internal_employee_books_through_the_portal(self):
@@ -212,6 +214,7 @@ class TestAppointmentPortal(BookingFixture, HttpCase):
             self.assertEqual(response.status_code, 404, url)
             self.assertIn("not valid", response.text)
         # the e-mail carries the tokenised link
+        self.send_notices()
         mail = self.env["mail.mail"].search([("email_to", "=", "jan@example.com")], limit=1)
         self.assertIn(base, mail.body_html)
         # cancel through the link

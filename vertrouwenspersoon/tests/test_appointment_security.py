@@ -149,6 +149,19 @@ class TestAppointmentSecurity(BookingFixture, TransactionCase):
         with self.assertRaises(AccessError):
             self.env["vp.appointment"].with_user(self.functional_admin).search([])
 
+    def test_outbox_not_readable(self):
+        self.Appointment._book(
+            self.profile,
+            self.free(index=3),
+            "phone",
+            {"user_id": self.employee.id, "partner_id": self.employee.partner_id.id},
+        )
+        self.assertTrue(self.env["vp.appointment.notice"].sudo().search([]))
+        users = [*self.attackers.values(), self.counsellor, self.other_counsellor, self.employee]
+        for user in users:
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["vp.appointment.notice"].with_user(user).search([])
+
     def test_rate_limit_table_not_readable(self):
         self.env["vp.booking.attempt"]._record_attempt(ip="127.0.0.1")
         for user in (self.settings_admin, self.counsellor, self.functional_admin):
