@@ -199,7 +199,9 @@ def configure_odoo(pg, database):
 
     if _CONFIGURED.get("db") == database:
         return
-    args = odoo_command(pg, database, "--log-level=warn", "--max-cron-threads=0")[3:]
+    command = odoo_command(pg, database, "--log-level=warn", "--max-cron-threads=0")
+    # the options only: the command starts with the interpreter and Odoo's launcher
+    args = command[next(i for i, arg in enumerate(command) if arg.startswith("--")) :]
     config.parse_config(args)
     _CONFIGURED["db"] = database
 
@@ -425,11 +427,21 @@ class OdooServer:
     """
 
     def __init__(
-        self, pg, database, *, workers=2, port=None, name="server", extra=(), environ=None
+        self,
+        pg,
+        database,
+        *,
+        workers=2,
+        cron_threads=0,
+        port=None,
+        name="server",
+        extra=(),
+        environ=None,
     ):
         self.pg = pg
         self.database = database
         self.workers = workers
+        self.cron_threads = cron_threads
         self.port = port or free_port()
         self.extra = list(extra)
         self.environ = {**os.environ, **(environ or {})}
@@ -450,7 +462,7 @@ class OdooServer:
             f"--http-port={self.port}",
             "--http-interface=127.0.0.1",
             f"--workers={self.workers}",
-            "--max-cron-threads=0",
+            f"--max-cron-threads={self.cron_threads}",
             "--log-level=warn",
             f"--logfile={self.logfile}",
             # generous limits: the load test measures, the OS must not kill workers
@@ -663,11 +675,14 @@ def invariants(cr):
             checks.append((name, cr.fetchone()[0]))
 
     count(
-        "appointment without calendar event",
+        "appointment with neither calendar block nor notice in the outbox",
         """SELECT count(*) FROM vp_appointment a
             WHERE a.state IN ('requested', 'confirmed')
-              AND NOT EXISTS (SELECT 1 FROM calendar_event e WHERE e.id = a.event_id)""",
+              AND NOT EXISTS (SELECT 1 FROM calendar_event e WHERE e.id = a.event_id)
+              AND NOT EXISTS (SELECT 1 FROM vp_appointment_notice n
+                               WHERE n.appointment_id = a.id)""",
         "vp_appointment",
+        "vp_appointment_notice",
     )
     count(
         "double booking (overlapping active appointments)",

@@ -125,6 +125,7 @@ class Shared:
         self.contacts_saved = 0
         self.retried = 0
         self.decrypted = 0
+        self.outbox_drained = 0.0  # seconds after the run; None: not drained
 
 
 class VirtualUser(threading.Thread):
@@ -381,6 +382,25 @@ def warm_up(base, pop, installed, workers):
             common.call_kw(counsellor, base, model, "search_count", [[]])
 
 
+def outbox_drained(pg, database, timeout=120):
+    """Seconds until the cron worker has sent every booking notice (None: not in time)."""
+    started = time.time()
+    conn = common.connect(pg, database)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            if not common.has_table(cr, "vp_appointment_notice"):
+                return 0.0
+            while time.time() - started < timeout:
+                cr.execute("SELECT count(*) FROM vp_appointment_notice")
+                if not cr.fetchone()[0]:
+                    return time.time() - started
+                time.sleep(0.5)
+    finally:
+        conn.close()
+    return None
+
+
 def integrity(pg, database, shared):
     """Integrity figures after the run: invariants plus bookings confirmed to employees."""
     conn = common.connect(pg, database)
@@ -464,6 +484,14 @@ def report(stats, elapsed, checks, lost, wrong, shared, server_errors, args):
         integrity_rows.append(
             ["booking with wrong owner or state", str(wrong), "pass" if wrong == 0 else "FAIL"]
         )
+    drained = shared.outbox_drained
+    integrity_rows.append(
+        [
+            "booking e-mails and calendar blocks still unsent 120 s after the run",
+            "0" if drained is not None else "some",
+            "pass" if drained is not None else "FAIL",
+        ]
+    )
     integrity_rows.append(
         ["server log ERROR lines", str(len(server_errors)), "pass" if not server_errors else "FAIL"]
     )
@@ -493,7 +521,15 @@ def report(stats, elapsed, checks, lost, wrong, shared, server_errors, args):
     common.figure("load.contacts_saved", shared.contacts_saved, "count")
     common.figure("load.cases_opened_with_content", shared.decrypted, "count")
     common.figure("load.retried_serialization", shared.retried, "count")
-    failed = errors_total or any(c for _n, c in checks) or lost or wrong or server_errors
+    common.figure("load.outbox_drained_after", drained, "s")
+    failed = (
+        errors_total
+        or any(c for _n, c in checks)
+        or lost
+        or wrong
+        or server_errors
+        or drained is None
+    )
     return 1 if failed else 0
 
 
@@ -539,7 +575,10 @@ def main(argv=None):
     # Odoo's prefork workers wait ODOO_HTTP_SOCKET_TIMEOUT (2 s) for a request on an
     # accepted connection; --socket-timeout changes it (a longer wait measured worse).
     environ = {"ODOO_HTTP_SOCKET_TIMEOUT": str(args.socket_timeout)} if args.socket_timeout else {}
-    server = common.OdooServer(pg, database, workers=args.workers, name="load", environ=environ)
+    # one cron worker, as in production: it sends the booking e-mails and calendar blocks
+    server = common.OdooServer(
+        pg, database, workers=args.workers, cron_threads=1, name="load", environ=environ
+    )
     common.info(f"starting Odoo ({args.workers} workers) at {server.url}")
     with server:
         warm_up(server.url, pop, installed, args.workers)
@@ -564,6 +603,7 @@ def main(argv=None):
         for user in users:
             user.join(timeout=max(deadline - time.time(), 0) + 120)
         elapsed = time.time() - started
+        shared.outbox_drained = outbox_drained(pg, database)
         server_errors = server.log_errors()
         shared.retried = server.retried()
     checks, lost, wrong = integrity(pg, database, shared)
