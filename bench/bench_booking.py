@@ -121,22 +121,24 @@ def bench_slots(registry):
     return len(profiles), count, statistics.median(timings), max(timings)
 
 
-def client(base, index, profile_id, rounds, barrier, timings, outcomes):
+def client(base, index, profile_id, rounds, barrier, timings, outcomes, burst):
     import requests
 
     try:
-        _client(requests, base, index, profile_id, rounds, barrier, timings, outcomes)
+        _client(requests, base, index, profile_id, rounds, barrier, timings, outcomes, burst)
     except (requests.RequestException, threading.BrokenBarrierError) as exc:
         outcomes.append(f"error: {exc.__class__.__name__}")
         barrier.abort()
 
 
-def _client(requests, base, index, profile_id, rounds, barrier, timings, outcomes):
-    """Log in, then per round: open the form, wait for the others, book at the same moment.
+def _client(requests, base, index, profile_id, rounds, barrier, timings, outcomes, burst):
+    """Log in, then per round open the form and book one of the first three free times.
 
     Round 0 is a warm-up (both workers load their caches) and is not counted. Logging
     in (a deliberately slow password hash) happens before the first barrier, so it
-    never queues in front of a booking.
+    never queues in front of a booking. In ``burst`` mode every round waits for all
+    clients and they book at the same moment; otherwise each client goes on at once
+    (a closed loop of 20 clients without think time).
     """
     session = requests.Session()
     page = session.get(f"{base}/web/login", timeout=30)
@@ -151,7 +153,8 @@ def _client(requests, base, index, profile_id, rounds, barrier, timings, outcome
         form = session.get(form_url, timeout=30)
         slots = OPTION_RE.findall(form.text)
         csrf = CSRF_RE.search(form.text)
-        barrier.wait(timeout=120)
+        if burst or attempt <= 1:  # everybody warmed up before the first counted round
+            barrier.wait(timeout=120)
         if not slots or not csrf:
             outcomes.append("no-form")
             continue
@@ -170,7 +173,8 @@ def _client(requests, base, index, profile_id, rounds, barrier, timings, outcome
         if attempt:
             timings.append((time.perf_counter() - started) * 1000)
             outcomes.append(response.status_code)
-        barrier.wait(timeout=120)  # the round ends when every booking is answered
+        if burst or not attempt:
+            barrier.wait(timeout=120)  # the round ends when every booking is answered
 
 
 SERVER_LINE_RE = re.compile(
@@ -246,7 +250,7 @@ def blocks_missing(registry):
         return cr.fetchone()[0]
 
 
-def load_test(command, port, profile_id, clients, rounds, max_seconds, registry):
+def load_test(command, port, profile_id, clients, rounds, max_seconds, registry, burst):
     base = f"http://127.0.0.1:{port}"
     log = open(dev.LOCAL / "bench-server.log", "w")  # noqa: SIM115
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
@@ -269,7 +273,7 @@ def load_test(command, port, profile_id, clients, rounds, max_seconds, registry)
         threads = [
             threading.Thread(
                 target=client,
-                args=(base, i, profile_id, rounds, barrier, timings, outcomes),
+                args=(base, i, profile_id, rounds, barrier, timings, outcomes, burst),
             )
             for i in range(clients)
         ]
@@ -294,7 +298,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument(
-        "--rounds", type=int, default=5, help="bursts of one booking per client (after a warm-up)"
+        "--rounds", type=int, default=5, help="bookings per client (after a warm-up)"
+    )
+    parser.add_argument(
+        "--burst",
+        action="store_true",
+        help="all clients book at the same moment each round (worst case; see docs)",
     )
     parser.add_argument("--max-seconds", type=int, default=120)
     args = parser.parse_args()
@@ -311,7 +320,14 @@ def main():
         )
         print(f"FIGURE slots.{n}_counsellors_6_weeks.median {median:.1f} ms target=<100")
         timings, outcomes, elapsed, inside, drained = load_test(
-            command, port, profile_id, args.clients, args.rounds, args.max_seconds, registry
+            command,
+            port,
+            profile_id,
+            args.clients,
+            args.rounds,
+            args.max_seconds,
+            registry,
+            args.burst,
         )
         overlaps, booked = double_bookings(registry)
         booked_ok = outcomes.count(303)
@@ -321,18 +337,20 @@ def main():
             f"(2 workers): {booked_ok} booked, {taken} 'slot just taken', "
             f"{len(outcomes) - booked_ok - taken} other"
         )
+        mode = "burst" if args.burst else "loop"
         if timings:
+            median, p95 = statistics.median(timings), percentile(timings, 95)
             print(
-                f"booking request: median {statistics.median(timings):.0f} ms, "
-                f"p95 {percentile(timings, 95):.0f} ms (target p95 < 300 ms)"
+                f"booking request ({mode}): median {median:.0f} ms, p95 {p95:.0f} ms "
+                f"(target p95 < 300 ms); slowest {', '.join(f'{t:.0f}' for t in sorted(timings)[-5:])}"
             )
-            print(
-                f"FIGURE booking.{args.clients}_clients.median {statistics.median(timings):.0f} ms"
-            )
-            print(
-                f"FIGURE booking.{args.clients}_clients.p95 {percentile(timings, 95):.0f} ms "
-                "target=<300"
-            )
+            # a connection beyond Odoo's listen backlog (8 x workers) waits for a TCP
+            # retransmit of about one second
+            slow = sum(1 for t in timings if t > 900)
+            print(f"  requests over 900 ms (a dropped connection retried by TCP): {slow}")
+            name = f"booking.{args.clients}_clients{'_burst' if args.burst else ''}"
+            print(f"FIGURE {name}.median {median:.0f} ms")
+            print(f"FIGURE {name}.p95 {p95:.0f} ms target=<300")
         if inside:
             print(
                 f"  of which inside Odoo (excluding queueing for one of the 2 workers): "

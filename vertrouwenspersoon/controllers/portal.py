@@ -10,7 +10,7 @@ import re
 import psycopg2
 from markupsafe import Markup
 
-from odoo import _, http
+from odoo import _, fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
@@ -86,8 +86,11 @@ class VpAppointmentPortal(CustomerPortal):
             parts.append(Markup("</optgroup>"))
         return Markup("").join(parts)
 
-    def _vp_form_values(self, profile, base, public, error=None, post=None, exclude=None):
-        slots = profile._free_slots(exclude=exclude)[profile.id]
+    def _vp_form_values(
+        self, profile, base, public, error=None, post=None, exclude=None, slots=None
+    ):
+        if slots is None:
+            slots = profile._free_slots(exclude=exclude)[profile.id]
         days = profile._slots_by_day(slots)
         return {
             "profile": profile._portal_profile(),
@@ -127,6 +130,14 @@ class VpAppointmentPortal(CustomerPortal):
         """Validate and book; returns the appointment or a response to show."""
         start = parse_slot(post.get("start"))
         channel = post.get("channel")
+        if start and start > fields.Datetime.now() and channel in profile._channels():
+            # Most refusals are a time taken since the form was shown: answer them with
+            # the fresh list at once. _book() checks again, under the slot lock.
+            slots = profile._free_slots()[profile.id]
+            if start not in slots:
+                error = SlotTakenError.default_message(request.env)
+                values = self._vp_form_values(profile, base, public, error, post, slots=slots)
+                return request.render("vertrouwenspersoon.vp_portal_book", values, status=409)
         try:
             with request.env.cr.savepoint():
                 return (

@@ -16,6 +16,13 @@ SHORT_MAX = 120
 class SlotTakenError(UserError):
     """The slot was free when the page was shown but is not any more."""
 
+    @staticmethod
+    def default_message(env):
+        return env._(
+            "This time was just taken or is not available. "
+            "Please choose one of the free times below."
+        )
+
 
 class VpAppointment(models.Model):
     """A confidential appointment requested by an employee (or someone without account).
@@ -189,12 +196,7 @@ class VpAppointment(models.Model):
             [profile.user_id.id, (start - EPOCH) // timedelta(minutes=1)],
         )
         if not self.env.cr.fetchone()[0] or not profile._is_free_slot(start, exclude=exclude):
-            raise SlotTakenError(
-                self.env._(
-                    "This time was just taken or is not available. "
-                    "Please choose one of the free times below."
-                )
-            )
+            raise SlotTakenError(SlotTakenError.default_message(self.env))
 
     @api.model
     def _book(self, profile, start, channel, booker, callback_phone=None, note=None):
@@ -328,7 +330,8 @@ class VpAppointment(models.Model):
                 " ORDER BY id FOR UPDATE",
                 [self.ids],
             )
-            Notice.browse([row[0] for row in self.env.cr.fetchall()])._send()
+            for notice in Notice.browse([row[0] for row in self.env.cr.fetchall()]):
+                notice._send()
         else:
             self.env.ref("vertrouwenspersoon.ir_cron_vp_appointment_notices").sudo()._trigger()
 

@@ -11,6 +11,7 @@ neither; a failing e-mail does not undo a booking.
 import logging
 
 from odoo import api, fields, models, modules
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 _logger = logging.getLogger(__name__)
 
@@ -44,42 +45,61 @@ class VpAppointmentNotice(models.Model):
         """Send what is waiting, oldest first; each notice in its own transaction.
 
         Rows another worker is sending are skipped (SKIP LOCKED), so a notice goes out
-        once even when the cron and a counsellor's action run at the same time.
+        once even when the cron and a counsellor's action run at the same time. A notice
+        whose appointment the booker changes at that very moment is tried again with a
+        fresh snapshot; one that fails otherwise waits for the next run.
         """
-        tried = [0]  # a failing notice waits for the next run
-        while len(tried) <= limit:
+        skipped = [0]
+        conflicts = {}
+        handled = 0
+        while handled < limit:
             self.flush_model()
             self.env.cr.execute(
                 """
                 SELECT id FROM vp_appointment_notice WHERE attempts < %s AND id != ALL(%s)
                  ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
                 """,
-                [MAX_ATTEMPTS, tried],
+                [MAX_ATTEMPTS, skipped],
             )
             row = self.env.cr.fetchone()
             if not row:
                 break
-            tried.append(row[0])
-            self.browse(row[0]).sudo()._send()
+            handled += 1
+            outcome = self.browse(row[0]).sudo()._send()
+            if outcome == "conflict":
+                conflicts[row[0]] = conflicts.get(row[0], 0) + 1
+                if conflicts[row[0]] >= 3:
+                    skipped.append(row[0])
+            elif outcome == "failed":
+                skipped.append(row[0])
             if not modules.module.current_test:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-        return len(tried) - 1
+        if conflicts:
+            self.env.ref("vertrouwenspersoon.ir_cron_vp_appointment_notices")._trigger()
+        return handled
 
     def _send(self):
-        """Update the calendar block and send the e-mails; then forget the notice."""
-        for notice in self:
-            appointment = notice.appointment_id
-            try:
-                with self.env.cr.savepoint():
-                    appointment._sync_event()
-                    appointment._notify_booker(notice.kind)
-                    if notice.kind in FOR_COUNSELLOR:
-                        appointment._notify_counsellor(notice.kind)
-            except Exception:
-                # logged without content; retried on the next runs, then left for a look
-                _logger.exception(
-                    "appointment %s: sending notice %s failed", appointment.id, notice.id
-                )
-                notice.attempts += 1
-                continue
-            notice.unlink()
+        """Update the calendar block and send the e-mails; then forget the notice.
+
+        Returns "sent", "conflict" (a concurrent change: try again) or "failed".
+        """
+        self.ensure_one()
+        appointment = self.appointment_id
+        try:
+            with self.env.cr.savepoint():
+                appointment._sync_event()
+                appointment._notify_booker(self.kind)
+                if self.kind in FOR_COUNSELLOR:
+                    appointment._notify_counsellor(self.kind)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            _logger.info("appointment %s changed while sending notice %s", appointment.id, self.id)
+            self.env.invalidate_all()
+            return "conflict"
+        except Exception:
+            # logged without content; retried on the next runs, then left for a look
+            _logger.exception("appointment %s: sending notice %s failed", appointment.id, self.id)
+            self.env.invalidate_all()
+            self.attempts += 1
+            return "failed"
+        self.unlink()
+        return "sent"

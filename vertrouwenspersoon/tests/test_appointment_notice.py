@@ -1,5 +1,7 @@
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -85,3 +87,19 @@ class TestAppointmentOutbox(BookingFixture, TransactionCase):
         appointment._cancel_by_booker()
         self.assertTrue(appointment.event_id)
         self.assertTrue(self.profile._is_free_slot(slot))
+
+    def test_a_concurrent_change_is_tried_again_not_counted_as_failure(self):
+        appointment = self._request_booking()
+        Appointment = type(self.env["vp.appointment"])
+        conflict = psycopg2.errors.SerializationFailure("concurrent update")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)])
+        with patch.object(Appointment, "_sync_event", side_effect=conflict):
+            self.Notice._cron_send()
+        notice = self.Notice.search([])
+        self.assertEqual(notice.attempts, 0)
+        self.assertGreater(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)]), triggers
+        )
+        self.Notice._cron_send()
+        self.assertFalse(self.Notice.search([]))
+        self.assertTrue(appointment.event_id)
