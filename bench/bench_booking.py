@@ -340,9 +340,10 @@ def main():
         mode = "burst" if args.burst else "loop"
         if timings:
             median, p95 = statistics.median(timings), percentile(timings, 95)
+            slowest = ", ".join(f"{t:.0f}" for t in sorted(timings)[-5:])
             print(
                 f"booking request ({mode}): median {median:.0f} ms, p95 {p95:.0f} ms "
-                f"(target p95 < 300 ms); slowest {', '.join(f'{t:.0f}' for t in sorted(timings)[-5:])}"
+                f"(target p95 < 300 ms); slowest {slowest}"
             )
             # a connection beyond Odoo's listen backlog (8 x workers) waits for a TCP
             # retransmit of about one second

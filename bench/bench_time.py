@@ -130,8 +130,7 @@ def main():
                 )
             )
         code = SHELL_CODE.format(entries=args.entries, runs=args.runs)
-        cmd = dev.odoo_command(pg, DB, "--no-http", "--log-level=warn")
-        cmd.insert(cmd.index("odoo") + 1, "shell")  # the subcommand comes first
+        cmd = dev.odoo_shell_command(pg, DB, "--no-http", "--log-level=warn")
         subprocess.run(
             cmd,
             input=code,

@@ -228,6 +228,19 @@ def odoo_env(pg, database, *, uid=None, context=None, commit=True):
             cr.rollback()
 
 
+def only_outbox_cron(env):
+    """Deactivate every cron but the booking outbox in a bench database.
+
+    The server's cron worker then sends booking e-mails and calendar blocks, as in
+    production, but never runs retention or other jobs in the middle of a measurement
+    (the fault scenarios run the retention cron themselves).
+    """
+    outbox = env.ref("vertrouwenspersoon.ir_cron_vp_appointment_notices", raise_if_not_found=False)
+    env["ir.cron"].with_context(active_test=False).search(
+        [("id", "!=", outbox.id if outbox else 0)]
+    ).write({"active": False})
+
+
 def has_model(env, model):
     return model in env
 

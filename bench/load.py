@@ -558,6 +558,7 @@ def main(argv=None):
             counsellors=args.counsellors,
             cases_per_counsellor=args.cases,
         )
+        common.only_outbox_cron(env)
         installed = {model: model in env for model in ("vp.case", "vp.appointment")}
     stats = Stats()
     if not installed["vp.appointment"]:

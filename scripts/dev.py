@@ -391,6 +391,13 @@ def odoo_command(pg, database, *extra):
     ]
 
 
+def odoo_shell_command(pg, database, *extra):
+    """``odoo shell`` on ``database``: the subcommand right after --addons-path."""
+    command = odoo_command(pg, database, *extra)
+    index = next(i for i, arg in enumerate(command) if arg.startswith("--addons-path="))
+    return [*command[: index + 1], "shell", *command[index + 1 :]]
+
+
 def install_without_demo(pg, database):
     """Install the addon into ``database`` without demo data; returns the exit code."""
     return subprocess.call(
