@@ -338,6 +338,8 @@ def _fmt(value):
     if isinstance(value, float):
         if math.isnan(value):
             return "n/a"
+        if abs(value) < 10:  # ratios and seconds: 1.14, not 1.1
+            return f"{value:.2f}"
         return f"{value:.1f}" if abs(value) < 1000 else f"{value:.0f}"
     return str(value)
 

@@ -8,10 +8,15 @@ account stays readable by the server: it is needed to send the booker's mails
 (confirmation, reminder), like the partner of a booker with an account.
 """
 
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, sql
 
 from .vault_drop import encrypted_field
+
+_logger = logging.getLogger(__name__)
 
 COMPUTE = "_compute_vault_drop_content"
 
@@ -34,6 +39,59 @@ class VpAppointment(models.Model):
 
     def _vault_drop_readers(self):
         return self.sudo().counsellor_id
+
+    def init(self):
+        super().init()
+        self._encrypt_legacy_plain_columns()
+
+    def _encrypt_legacy_plain_columns(self):
+        """Encrypt and drop plain columns left by builds before the vault.
+
+        Odoo keeps the column of a field that became non-stored, with its plaintext. On
+        every install or upgrade, such values are encrypted for the counsellor and the
+        column is dropped. A value whose counsellor has no vault yet cannot be
+        encrypted: the column then stays, and the log says what to do (no content).
+        """
+        cr = self.env.cr
+        for fname in self._vault_fields:
+            if not sql.column_exists(cr, self._table, fname):
+                continue
+            cr.execute(
+                SQL(
+                    "SELECT id, %s FROM %s WHERE %s IS NOT NULL AND %s != ''",
+                    SQL.identifier(fname),
+                    SQL.identifier(self._table),
+                    SQL.identifier(fname),
+                    SQL.identifier(fname),
+                )
+            )
+            rows = cr.fetchall()
+            waiting = 0
+            for record_id, value in rows:
+                record = self.sudo().browse(record_id)
+                vault = self.env["vp.vault"]._vault_of(record.counsellor_id)
+                if not (vault and vault.public_key):
+                    waiting += 1
+                    continue
+                enc = record._vault_drop_for(record._vault_drop_readers(), fname, value)
+                record.write({f"{fname}_enc": enc})
+            self.env.flush_all()
+            if waiting:
+                _logger.warning(
+                    "vp.appointment: %d old plain value(s) of %s wait for their counsellor's "
+                    "vault; set it up, then upgrade the module again",
+                    waiting,
+                    fname,
+                )
+                continue
+            cr.execute(
+                SQL(
+                    "ALTER TABLE %s DROP COLUMN %s",
+                    SQL.identifier(self._table),
+                    SQL.identifier(fname),
+                )
+            )
+            _logger.info("vp.appointment: %d old plain value(s) of %s encrypted", len(rows), fname)
 
     @api.depends_context("uid")
     def _compute_vault_locked(self):

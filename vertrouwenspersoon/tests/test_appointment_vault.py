@@ -3,6 +3,7 @@
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger, sql
 
 from ..models import vault as vault_module
 from .booking_common import BookingFixture, make_counsellor
@@ -157,3 +158,27 @@ class TestAppointmentVault(BookingFixture, HttpCase):
         other = self.Appointment._book(profile, self.free(profile), "phone", public)
         self.assertEqual(other.contact_email, "nn@example.com")
         self._assert_no_plaintext(NOTE, NAME, MOBILE)
+
+    def test_plain_columns_of_an_older_build_are_encrypted_on_upgrade(self):
+        """A database that ran a build before the vault still has a plain note column."""
+        appointment = self.book()
+        no_vault_user, no_vault_profile = make_counsellor(self.env, "vp_b_novault", self.calendar)
+        other = self.book(profile=no_vault_profile)
+        cr = self.env.cr
+        cr.execute("ALTER TABLE vp_appointment ADD COLUMN note text")
+        cr.execute("UPDATE vp_appointment SET note = %s WHERE id = %s", [NOTE, appointment.id])
+        Appointment = self.env["vp.appointment"]
+        Appointment.init()  # what every install and upgrade runs
+        self.assertFalse(sql.column_exists(cr, "vp_appointment", "note"))
+        cr.execute("SELECT note_enc FROM vp_appointment WHERE id = %s", [appointment.id])
+        self.assertNotIn("Zwartewoud", cr.fetchone()[0])
+        self.env(user=self.counsellor)["vp.vault"].unlock(VAULT_PASS)
+        self.env.invalidate_all()
+        self.assertEqual(Appointment.with_user(self.counsellor).browse(appointment.id).note, NOTE)
+        # a counsellor without a vault: the column stays until they have one
+        cr.execute("ALTER TABLE vp_appointment ADD COLUMN note text")
+        cr.execute("UPDATE vp_appointment SET note = %s WHERE id = %s", [NOTE, other.id])
+        with mute_logger("odoo.addons.vertrouwenspersoon.models.appointment_vault"):
+            Appointment.init()
+        self.assertTrue(sql.column_exists(cr, "vp_appointment", "note"))
+        self.assertEqual(no_vault_user, other.counsellor_id)
