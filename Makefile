@@ -40,8 +40,8 @@ pytest:  ## pytest-odoo on an installed database (DB=vp_demo by default): the te
 bench:  ## every bench/bench_*.py, one table of figures against their targets
 	@$(PYTHON) bench/run_all.py
 
-load:  ## 50 employees + 5 counsellors against Odoo with 2 workers (LOAD_SECONDS=120)
-	@$(PYTHON) bench/load.py --seconds $(or $(LOAD_SECONDS),120)
+load:  ## 50 employees + 5 counsellors against Odoo with 2 workers (LOAD_SECONDS=120, LOAD_THINK=1)
+	@$(PYTHON) bench/load.py --seconds $(or $(LOAD_SECONDS),120) --think $(or $(LOAD_THINK),1)
 
 faults:  ## kill Odoo / restart PostgreSQL mid-work; PASS/FAIL table
 	@$(PYTHON) bench/faults.py

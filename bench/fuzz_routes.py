@@ -391,7 +391,14 @@ def run_rpc_fuzz(base, sessions, methods, own, examples, seed, findings, S):
                 debug = (error.get("data") or {}).get("debug", "")
                 frames = re.findall(r'File "([^"]+)"', debug)
                 inner = frames[-1] if frames else ""
-                if f"/{common.ADDON}/" in inner or "psycopg2" in name:
+                in_addon = any(f"/{common.ADDON}/" in frame for frame in frames)
+                # psycopg2 refusing to adapt a Python value (a dict as `limit`) happens
+                # before any SQL is sent: Odoo's ORM taking garbage arguments, like a
+                # TypeError. A database error (what injection would cause) stays a failure.
+                unadaptable = "psycopg2" in name and "can't adapt type" in debug
+                if f"/{common.ADDON}/" in inner or (
+                    "psycopg2" in name and (in_addon or not unadaptable)
+                ):
                     findings.problem(
                         "rpc: unexpected error in addon code", f"{label}: {name} at {inner}"
                     )

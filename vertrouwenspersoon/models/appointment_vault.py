@@ -41,8 +41,9 @@ class VpAppointment(models.Model):
         return self.sudo().counsellor_id
 
     def init(self):
-        super().init()
+        result = super().init()
         self._encrypt_legacy_plain_columns()
+        return result
 
     def _encrypt_legacy_plain_columns(self):
         """Encrypt and drop plain columns left by builds before the vault.

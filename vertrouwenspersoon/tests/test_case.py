@@ -123,6 +123,22 @@ class TestCaseLifecycle(CaseCommon):
         with self.assertRaises(ValidationError):
             self.case.sudo().with_context(vp_share=True).write({"deputy_ids": [(4, employee.id)]})
 
+    def test_malformed_user_argument_gets_the_clear_message(self):
+        """share/revoke/hand-over are called over RPC with whatever a client sends."""
+        deputies = self.case.deputy_ids
+        for garbage in ("abc", None, [], {}, -1, 10**9, "1; DROP TABLE vp_case"):
+            with self.subTest(user=garbage):
+                with self.assertRaisesRegex(UserError, "another counsellor"):
+                    self.case_as_counsellor.action_share_with(garbage)
+                with self.assertRaisesRegex(UserError, "another counsellor"):
+                    self.case_as_counsellor.action_hand_over(garbage)
+                self.assertTrue(self.case_as_counsellor.action_revoke(garbage))
+        self.assertEqual(self.case.deputy_ids, deputies)
+        self.assertEqual(self.case.counsellor_id, self.counsellor)
+        # an id as a string, as JSON clients send it, still works
+        self.case_as_counsellor.action_share_with(str(self.other_counsellor.id))
+        self.assertIn(self.other_counsellor, self.case.deputy_ids)
+
     def test_deputy_cannot_reshare(self):
         self.case_as_counsellor.action_share_with(self.other_counsellor)
         third = self.roles["hr_officer"]
