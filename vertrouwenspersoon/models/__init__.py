@@ -7,6 +7,8 @@ from . import case
 from . import case_retention
 from . import case_contact
 from . import case_document
+from . import rule_check_sql
+from . import case_rule_check
 from . import case_share
 from . import res_users
 from . import case_dashboard

@@ -5,6 +5,7 @@ an empty result, or a result without the case. The table ROLES x PATHS is run as
 subtests, so one failing combination names itself.
 """
 
+from odoo import models
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -380,3 +381,71 @@ class TestCaseSegregation(CaseCommon):
                 .with_user(user)
                 .search([("event", "=", "group_add"), ("user_id", "=", self.roles["employee"].id)])
             )
+
+
+@tagged("post_install", "-at_install")
+class TestRuleCheckInSql(CaseCommon):
+    """Many records are rule-checked in one SQL query: it may only ever say yes when
+    Odoo's own check would; every other answer is Odoo's."""
+
+    def _case(self, user, date="2026-03-01"):
+        return self.env["vp.case"].with_user(user).create({"date_intake": date})
+
+    def test_own_cases_together_and_a_foreign_one_refused(self):
+        own = self.case | self._case(self.counsellor)
+        foreign = self._case(self.other_counsellor)
+        Case = self.env["vp.case"].with_user(self.counsellor)
+        self.assertEqual(len(Case.browse(own.ids).read(["name"])), 2)
+        mixed = Case.browse((own | foreign).ids)
+        with self.assertRaises(AccessError):
+            mixed.read(["name"])
+        self.assertFalse(mixed.has_access("read"))
+        self.assertEqual(mixed._filtered_access("read"), Case.browse(own.ids))
+        with self.assertRaises(AccessError):
+            mixed.write({"notes": "overwritten"})
+        with self.assertRaises(AccessError):
+            self.env["vp.case.contact"].with_user(self.other_counsellor).browse(
+                (self.contact | self.third_party_contact).ids
+            ).read(["date"])
+
+    def test_deputy_reads_shared_cases_until_revoked(self):
+        second = self._case(self.counsellor)
+        both = self.case | second
+        self.case_as_counsellor.action_share_with(self.other_counsellor)
+        second.with_user(self.counsellor).action_share_with(self.other_counsellor)
+        as_deputy = self.env["vp.case"].with_user(self.other_counsellor).browse(both.ids)
+        self.assertEqual(len(as_deputy.read(["name"])), 2)
+        second.with_user(self.counsellor).action_revoke(self.other_counsellor)
+        self.env.invalidate_all()
+        with self.assertRaises(AccessError):
+            as_deputy.read(["name"])
+
+    def test_same_answer_as_odoos_own_check(self):
+        """For each recordset and operation, the mixin answers exactly as Odoo would."""
+        own = self.case | self._case(self.counsellor)
+        foreign = self._case(self.other_counsellor)
+        gone = self._case(self.counsellor)
+        gone_id = gone.id
+        gone.sudo().unlink()
+        Case = self.env["vp.case"].with_user(self.counsellor)
+
+        def outcome(check, records, operation):
+            try:
+                result = check(records, operation)
+            except Exception as exc:  # noqa: BLE001 - the exception type is the answer
+                return type(exc).__name__
+            return None if result is None else sorted(result[0].ids)
+
+        for label, ids in (
+            ("own", own.ids),
+            ("own and foreign", (own | foreign).ids),
+            ("own and deleted", [*own.ids, gone_id]),
+        ):
+            for operation in ("read", "write", "unlink"):
+                with self.subTest(records=label, operation=operation):
+                    records = Case.browse(ids)
+                    self.env.invalidate_all()
+                    ours = outcome(type(records)._check_access, records, operation)
+                    self.env.invalidate_all()
+                    odoo = outcome(models.BaseModel._check_access, records, operation)
+                    self.assertEqual(ours, odoo)
