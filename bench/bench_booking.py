@@ -43,15 +43,7 @@ def percentile(values, pct):
 
 
 def prepare(pg, clients):
-    action = "-u" if pg.database_exists(DB) else "-i"
-    dev.info(f"{'updating' if action == '-u' else 'installing'} the addon (demo data) in {DB}")
-    rc = subprocess.call(
-        dev.odoo_command(
-            pg, DB, action, dev.ADDON, "--stop-after-init", "--no-http", "--log-level=warn"
-        )
-    )
-    if rc:
-        sys.exit(f"installing into {DB} failed")
+    dev.install_or_update(pg, DB, demo=True)
     from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
     from odoo.tools import config

@@ -18,7 +18,6 @@ Prints a table of medians. The database is dropped afterwards unless --keep.
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import dev
+from seed_sql import seed_contact_moments
 
 DB = "vp_bench_cases"
 COUNSELLORS = 5
@@ -101,25 +101,6 @@ FORM_SPEC = {
 LIST_DOMAIN = [("is_open", "=", True)]
 
 
-def install(pg):
-    pg.drop_database(DB)
-    dev.info(f"installing the addon into {DB} (no demo data)")
-    rc = subprocess.call(
-        dev.odoo_command(
-            pg,
-            DB,
-            "-i",
-            dev.ADDON,
-            "--without-demo=all",
-            "--stop-after-init",
-            "--no-http",
-            "--log-level=warn",
-        )
-    )
-    if rc:
-        sys.exit(f"install failed ({rc})")
-
-
 def seed(env, n_cases):
     cr = env.cr
     group = env.ref("vertrouwenspersoon.group_vp_counsellor")
@@ -164,14 +145,7 @@ def seed(env, n_cases):
            SELECT id, (%s::int[])[1 + id %% %s] FROM vp_case""",
         (categories, len(categories)),
     )
-    cr.execute(
-        """INSERT INTO vp_case_contact (case_id, counsellor_id, date, duration, channel,
-               is_aftercare, concerns_third_party, create_uid, write_uid, create_date,
-               write_date)
-           SELECT c.id, c.counsellor_id, c.date_intake + k * 7 + time '10:00', 1.0, 'phone',
-                  k = 2, false, 1, 1, now(), now()
-           FROM vp_case c CROSS JOIN generate_series(1, 2) k"""
-    )
+    seed_contact_moments(cr)
     # the form case: an open case of counsellor 0 with 20 contact moments
     cr.execute(
         "SELECT id FROM vp_case WHERE counsellor_id = %s AND state = 'guidance' LIMIT 1",
@@ -255,7 +229,7 @@ def main():
     pg = dev.Postgres()
     pg.start()
     try:
-        install(pg)
+        dev.install_scratch(pg, DB)
         import odoo
         from odoo import api
         from odoo.tools import config

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import dev
+from seed_sql import seed_contact_moments
 
 DB = "vp_bench_report"
 YEAR = 2025
@@ -80,14 +81,7 @@ def seed(env, n_cases):
                SELECT id, (%s::int[])[1 + id %% %s] FROM vp_case WHERE id %% 3 = 0""",
             (referrals, len(referrals)),
         )
-    cr.execute(
-        """INSERT INTO vp_case_contact (case_id, counsellor_id, date, duration, channel,
-               is_aftercare, concerns_third_party, create_uid, write_uid, create_date,
-               write_date)
-           SELECT c.id, c.counsellor_id, c.date_intake + k * 7 + time '10:00', 1.0, 'phone',
-                  k = 2, false, 1, 1, now(), now()
-           FROM vp_case c CROSS JOIN generate_series(1, 2) k"""
-    )
+    seed_contact_moments(cr)
     cr.execute(
         """INSERT INTO vp_time_entry (date, counsellor_id, activity_type, hours, company_id,
                create_uid, write_uid, create_date, write_date)

@@ -103,32 +103,7 @@ def main():
     pg = dev.preflight()
     pg.start()
     try:
-        if not pg.database_exists(DB):
-            dev.info(f"creating database {DB} (once, about a minute)")
-            subprocess.check_call(
-                dev.odoo_command(
-                    pg,
-                    DB,
-                    "-i",
-                    dev.ADDON,
-                    "--without-demo=all",
-                    "--stop-after-init",
-                    "--no-http",
-                    "--log-level=warn",
-                )
-            )
-        else:
-            subprocess.check_call(
-                dev.odoo_command(
-                    pg,
-                    DB,
-                    "-u",
-                    dev.ADDON,
-                    "--stop-after-init",
-                    "--no-http",
-                    "--log-level=warn",
-                )
-            )
+        dev.install_or_update(pg, DB)
         code = SHELL_CODE.format(entries=args.entries, runs=args.runs)
         cmd = dev.odoo_shell_command(pg, DB, "--no-http", "--log-level=warn")
         subprocess.run(

@@ -164,18 +164,7 @@ def orm_bench():
     pg.start()
     database = f"vp_bench_{os.getpid()}"
     try:
-        subprocess.check_call(
-            dev.odoo_command(
-                pg,
-                database,
-                "-i",
-                dev.ADDON,
-                "--without-demo=all",
-                "--stop-after-init",
-                "--no-http",
-                "--log-level=warn",
-            )
-        )
+        dev.install_scratch(pg, database)
         subprocess.run(
             dev.odoo_shell_command(pg, database, "--no-http", "--log-level=warn"),
             input=ORM_SCRIPT,

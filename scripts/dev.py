@@ -398,15 +398,15 @@ def odoo_shell_command(pg, database, *extra):
     return [*command[: index + 1], "shell", *command[index + 1 :]]
 
 
-def install_without_demo(pg, database):
-    """Install the addon into ``database`` without demo data; returns the exit code."""
+def install_addon(pg, database, *, demo=False, update=False):
+    """Install (or with ``update`` upgrade) the addon in ``database``; returns the exit code."""
     return subprocess.call(
         odoo_command(
             pg,
             database,
-            "-i",
+            "-u" if update else "-i",
             ADDON,
-            "--without-demo=all",
+            *([] if demo else ["--without-demo=all"]),
             "--stop-after-init",
             "--no-http",
             "--log-level=warn",
@@ -418,9 +418,18 @@ def install_scratch(pg, database):
     """Fresh database with the addon and no demo data (for benchmarks); exits on failure."""
     pg.drop_database(database)
     info(f"installing the addon into {database} (no demo data)")
-    rc = install_without_demo(pg, database)
+    rc = install_addon(pg, database)
     if rc:
         sys.exit(f"install failed ({rc})")
+
+
+def install_or_update(pg, database, *, demo=False):
+    """The addon in ``database``, kept between runs: installed once, then upgraded."""
+    update = pg.database_exists(database)
+    info(f"{'updating' if update else 'installing'} the addon in {database}")
+    rc = install_addon(pg, database, demo=demo, update=update)
+    if rc:
+        sys.exit(f"installing into {database} failed ({rc})")
 
 
 def preflight():
@@ -595,11 +604,7 @@ def cmd_i18n(args):
     pot = i18n / f"{ADDON}.pot"
     try:
         # with demo data: its translatable terms (department names...) belong in nl.po too
-        rc = subprocess.call(
-            odoo_command(
-                pg, database, "-i", ADDON, "--stop-after-init", "--no-http", "--log-level=warn"
-            )
-        )
+        rc = install_addon(pg, database, demo=True)
         rc = rc or subprocess.call(
             odoo_command(
                 pg,

@@ -126,8 +126,8 @@ class VpAppointmentPortal(CustomerPortal):
             "page_name": "vertrouwenspersoon",
         }
 
-    def _vp_book(self, profile, post, booker, base, public):
-        """Validate and book; returns the appointment or a response to show."""
+    def _vp_book(self, profile, post, booker, base, public, done_url):
+        """Validate and book; the response: to ``done_url(appointment)``, or the form again."""
         start = parse_slot(post.get("start"))
         channel = post.get("channel")
         if start and start > fields.Datetime.now() and channel in profile._channels():
@@ -140,7 +140,7 @@ class VpAppointmentPortal(CustomerPortal):
                 return request.render("vertrouwenspersoon.vp_portal_book", values, status=409)
         try:
             with request.env.cr.savepoint():
-                return (
+                appointment = (
                     request.env["vp.appointment"]
                     .sudo()
                     ._book(
@@ -152,6 +152,7 @@ class VpAppointmentPortal(CustomerPortal):
                         note=post.get("note"),
                     )
                 )
+            return request.redirect(done_url(appointment))
         except SlotTakenError as exc:
             error = exc.args[0]  # raised before anything was written: the cache is valid
         except (UserError, ValidationError) as exc:
@@ -253,12 +254,14 @@ class VpAppointmentPortal(CustomerPortal):
         if response:
             return response
         user = request.env.user
-        result = self._vp_book(
-            profile, post, {"user_id": user.id, "partner_id": user.partner_id.id}, PORTAL, False
+        return self._vp_book(
+            profile,
+            post,
+            {"user_id": user.id, "partner_id": user.partner_id.id},
+            PORTAL,
+            False,
+            lambda appointment: f"{PORTAL}/{appointment.id}?done=booked",
         )
-        if isinstance(result, type(request.env["vp.appointment"])):
-            return request.redirect(f"{PORTAL}/{result.id}?done=booked")
-        return result
 
     def _vp_unknown_counsellor(self, back):
         return self._vp_message(
@@ -372,11 +375,14 @@ class VpAppointmentPortal(CustomerPortal):
             "contact_email": post.get("contact_email") or "",
             "contact_phone": post.get("contact_phone") or "",
         }
-        result = self._vp_book(profile, post, booker, PUBLIC, True)
-        if isinstance(result, type(request.env["vp.appointment"])):
-            token = result.sudo().access_token
-            return request.redirect(f"{PUBLIC}/{result.id}/{token}?done=booked")
-        return result
+        return self._vp_book(
+            profile,
+            post,
+            booker,
+            PUBLIC,
+            True,
+            lambda appointment: f"{PUBLIC}/{appointment.id}/{appointment.access_token}?done=booked",
+        )
 
     def _vp_public_contact_error(self, post):
         name = (post.get("contact_name") or "").strip()

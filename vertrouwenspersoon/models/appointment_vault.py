@@ -67,11 +67,15 @@ class VpAppointment(models.Model):
                 )
             )
             rows = cr.fetchall()
+            records = self.sudo().browse([record_id for record_id, _value in rows])
+            with_vault = {
+                counsellor.id
+                for counsellor in records.counsellor_id
+                if (vault := self.env["vp.vault"]._vault_of(counsellor)) and vault.public_key
+            }
             waiting = 0
-            for record_id, value in rows:
-                record = self.sudo().browse(record_id)
-                vault = self.env["vp.vault"]._vault_of(record.counsellor_id)
-                if not (vault and vault.public_key):
+            for record, (_id, value) in zip(records, rows, strict=True):
+                if record.counsellor_id.id not in with_vault:
                     waiting += 1
                     continue
                 enc = record._vault_drop_for(record._vault_drop_readers(), fname, value)
@@ -93,44 +97,6 @@ class VpAppointment(models.Model):
                 )
             )
             _logger.info("vp.appointment: %d old plain value(s) of %s encrypted", len(rows), fname)
-
-    @api.depends_context("uid")
-    def _compute_vault_locked(self):
-        locked = not self.env["vp.vault"].is_vault_unlocked()
-        for appointment in self:
-            appointment.vault_locked = locked
-
-    def action_unlock_vault(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/vertrouwenspersoon/vault?redirect=/odoo/vp.appointment/{self.id}",
-            "target": "self",
-        }
-
-    def _inverse_note(self):
-        self._vault_drop_store("note")
-
-    def _inverse_callback_phone(self):
-        self._vault_drop_store("callback_phone")
-
-    def _inverse_contact_name(self):
-        self._vault_drop_store("contact_name")
-
-    def _inverse_contact_phone(self):
-        self._vault_drop_store("contact_phone")
-
-    def _search_note(self, operator, value):
-        return self._vault_search("note", operator, value)
-
-    def _search_callback_phone(self, operator, value):
-        return self._vault_search("callback_phone", operator, value)
-
-    def _search_contact_name(self, operator, value):
-        return self._vault_search("contact_name", operator, value)
-
-    def _search_contact_phone(self, operator, value):
-        return self._vault_search("contact_phone", operator, value)
 
     def _has_vault_content(self):
         return any(self.sudo()[f"{fname}_enc"] for fname in self._vault_fields)

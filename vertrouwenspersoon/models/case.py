@@ -438,27 +438,36 @@ class VpCase(models.Model):
         except (TypeError, ValueError):
             return self.env["res.users"]
 
+    def _other_counsellor(self, user, message):
+        """``user`` as a counsellor record, or a UserError with ``message``."""
+        user = self._counsellor_arg(user)
+        if not user or not user.has_group("vertrouwenspersoon.group_vp_counsellor"):
+            raise UserError(message)
+        return user
+
+    def _change_access(self, event, user, vals, message):
+        """Write a share, revoke or hand-over on this one case and log it."""
+        self.ensure_one()
+        self.with_context(vp_share=True, vp_hand_over=event == "reassign").write(vals)
+        self.env["vp.security.log"].sudo()._log(event, message, case=self, user=user)
+
     def action_share_with(self, user):
         """Give ``user`` (another counsellor) access to this case as deputy; logged."""
         self._check_own_case(deputy_allowed=False)
-        user = self._counsellor_arg(user)
-        if not user or not user.has_group("vertrouwenspersoon.group_vp_counsellor"):
-            raise UserError(_("A case can only be shared with another counsellor."))
-        log = self.env["vp.security.log"].sudo()
+        user = self._other_counsellor(user, _("A case can only be shared with another counsellor."))
         for case in self:
             if user == case.counsellor_id or user in case.deputy_ids:
                 continue
-            case.with_context(vp_share=True).write({"deputy_ids": [fields.Command.link(user.id)]})
-            log._log(
+            case._change_access(
                 "share",
+                user,
+                {"deputy_ids": [fields.Command.link(user.id)]},
                 _(
                     "%(actor)s shared case %(case)s with %(user)s.",
                     actor=self.env.user.name,
                     case=case.name,
                     user=user.name,
                 ),
-                case=case,
-                user=user,
             )
         return True
 
@@ -466,49 +475,40 @@ class VpCase(models.Model):
         """Take the deputy access of ``user`` away again; logged."""
         self._check_own_case(deputy_allowed=False)
         user = self._counsellor_arg(user)
-        log = self.env["vp.security.log"].sudo()
         for case in self:
             if user not in case.deputy_ids:
                 continue
-            case.with_context(vp_share=True).write({"deputy_ids": [fields.Command.unlink(user.id)]})
-            log._log(
+            case._change_access(
                 "revoke",
+                user,
+                {"deputy_ids": [fields.Command.unlink(user.id)]},
                 _(
                     "%(actor)s revoked the access of %(user)s to case %(case)s.",
                     actor=self.env.user.name,
                     case=case.name,
                     user=user.name,
                 ),
-                case=case,
-                user=user,
             )
         return True
 
     def action_hand_over(self, user):
         """Give the case to another counsellor (e.g. when leaving); logged."""
         self._check_own_case(deputy_allowed=False)
-        user = self._counsellor_arg(user)
-        if not user.exists() or not user.has_group("vertrouwenspersoon.group_vp_counsellor"):
-            raise UserError(_("A case can only be handed over to another counsellor."))
-        log = self.env["vp.security.log"].sudo()
+        user = self._other_counsellor(
+            user, _("A case can only be handed over to another counsellor.")
+        )
         for case in self:
-            previous = case.counsellor_id
             vals = {"counsellor_id": user.id}
             if user in case.deputy_ids:
                 vals["deputy_ids"] = [fields.Command.unlink(user.id)]
-            case.with_context(vp_hand_over=True, vp_share=True).write(vals)
-            log._log(
-                "reassign",
-                _(
-                    "%(actor)s handed case %(case)s over from %(old)s to %(new)s.",
-                    actor=self.env.user.name,
-                    case=case.name,
-                    old=previous.name,
-                    new=user.name,
-                ),
-                case=case,
-                user=user,
+            message = _(
+                "%(actor)s handed case %(case)s over from %(old)s to %(new)s.",
+                actor=self.env.user.name,
+                case=case.name,
+                old=case.counsellor_id.name,
+                new=user.name,
             )
+            case._change_access("reassign", user, vals, message)
         return True
 
     def action_open_share_wizard(self, mode="share"):

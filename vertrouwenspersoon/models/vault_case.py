@@ -170,6 +170,9 @@ class VpVaultContentMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------ write
 
+    def _vault_write(self, fname):
+        self._vault_store(fname)
+
     def _vault_store(self, fname):
         creating = self.env.context.get("vp_vault_creating")
         cache = {}
@@ -247,50 +250,9 @@ class VpCase(models.Model):
     def _vault_case(self):
         return self
 
-    def _inverse_melder_name(self):
-        self._vault_store("melder_name")
-
-    def _inverse_melder_contact(self):
-        self._vault_store("melder_contact")
-
-    def _inverse_others_involved(self):
-        self._vault_store("others_involved")
-
-    def _inverse_description(self):
-        self._vault_store("description")
-
-    def _inverse_notes(self):
-        self._vault_store("notes")
-
-    def _search_melder_name(self, operator, value):
-        return self._vault_search("melder_name", operator, value)
-
-    def _search_melder_contact(self, operator, value):
-        return self._vault_search("melder_contact", operator, value)
-
-    def _search_others_involved(self, operator, value):
-        return self._vault_search("others_involved", operator, value)
-
-    def _search_description(self, operator, value):
-        return self._vault_search("description", operator, value)
-
-    def _search_notes(self, operator, value):
-        return self._vault_search("notes", operator, value)
-
-    @api.depends_context("uid")
-    def _compute_vault_locked(self):
-        locked = not self.env["vp.vault"].is_vault_unlocked()
-        for case in self:
-            case.vault_locked = locked
-
     def action_unlock_vault(self):
         self._check_own_case()
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/vertrouwenspersoon/vault?redirect=/odoo/vp.case/{self.id}",
-            "target": "self",
-        }
+        return super().action_unlock_vault()
 
     # ------------------------------------------------------------------ re-keying
 
@@ -468,12 +430,6 @@ class VpCaseContact(models.Model):
 
     def _vault_case(self):
         return self.case_id
-
-    def _search_notes(self, operator, value):
-        return self._vault_search("notes", operator, value)
-
-    def _inverse_notes(self):
-        self._vault_store("notes")
 
 
 class VpCaseDocument(models.Model):

@@ -22,14 +22,16 @@ DROP_PREFIX = "vp1d:"
 
 
 def encrypted_field(field_type, fname, compute="_compute_vault_content", **kwargs):
-    """A content field: computed from ``<fname>_enc``, written through the vault."""
-    return field_type(
-        compute=compute,
-        inverse=f"_inverse_{fname}",
-        search=f"_search_{fname}",
-        store=False,
-        **kwargs,
-    )
+    """A content field: computed from ``<fname>_enc``, written and searched through the
+    vault (``_vault_write`` and ``_vault_search`` of the model's mixin)."""
+
+    def inverse(records):
+        records._vault_write(fname)
+
+    def search(records, operator, value):
+        return records._vault_search(fname, operator, value)
+
+    return field_type(compute=compute, inverse=inverse, search=search, store=False, **kwargs)
 
 
 class VpVaultDropMixin(models.AbstractModel):
@@ -136,6 +138,27 @@ class VpVaultDropMixin(models.AbstractModel):
         if isinstance(value, str) and fname in self._vault_binary_fields:
             value = value.encode()
         return value
+
+    @api.depends_context("uid")
+    def _compute_vault_locked(self):
+        """For a ``vault_locked`` field: the current user's vault is locked."""
+        locked = not self.env["vp.vault"].is_vault_unlocked()
+        for record in self:
+            record.vault_locked = locked
+
+    def action_unlock_vault(self):
+        """To the unlock page, and back to this record (one the user may read)."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/vertrouwenspersoon/vault?redirect=/odoo/{self._name}/{self.id}",
+            "target": "self",
+        }
+
+    def _vault_write(self, fname):
+        """Store what was written to the content field ``fname`` (see encrypted_field)."""
+        self._vault_drop_store(fname)
 
     def _vault_drop_store(self, fname):
         for record in self:
