@@ -72,6 +72,7 @@ def check_odoo():
             "requirements.txt), or point PYTHONPATH at the folder that contains the "
             "`odoo` package, or set PYTHON=<an interpreter that imports odoo> for make."
         ) from exc
+    _check_regular_package()
     if tuple(release.version_info[:2]) != (18, 0):
         raise SetupError(
             f"The importable Odoo is version {release.version}, found at "
@@ -79,6 +80,23 @@ def check_odoo():
             "PYTHONPATH (or PYTHON for make) at an Odoo 18.0 installation."
         )
     return release.version_info
+
+
+def _check_regular_package():
+    """Odoo must be a regular package: a PEP 660 editable install becomes a namespace
+    package as soon as an OCA addon wheel writes into site-packages/odoo/addons."""
+    import odoo
+
+    if getattr(odoo, "__file__", None) is None:
+        locations = ", ".join(getattr(odoo, "__path__", []))
+        raise SetupError(
+            f"`odoo` imports as a namespace package in {sys.executable} (from {locations}), "
+            "so Odoo cannot start. This happens when Odoo was installed in editable mode "
+            "the PEP 660 way and an OCA addon wheel (such as odoo-addon-report_xlsx) was "
+            "then installed into site-packages/odoo/addons. Reinstall Odoo with "
+            "`pip install -e <your Odoo 18.0 checkout> --config-settings editable_mode=compat`, "
+            "or run with PYTHONPATH pointing at the Odoo source folder."
+        )
 
 
 def addons_path():
@@ -436,6 +454,8 @@ def preflight():
     try:
         check_odoo()
         install_deps()
+        # installing addon wheels can turn an editable Odoo into a namespace package
+        _check_regular_package()
         return Postgres()
     except SetupError as exc:
         fail(str(exc))
@@ -519,6 +539,7 @@ def cmd_test(args):
         fail(str(exc))
     database = f"vp_test_{os.getpid()}"
     tags = os.environ.get("TEST_TAGS", f"/{ADDON}")
+    modules = ",".join([ADDON, *test_companion_modules()])
     LOCAL.mkdir(parents=True, exist_ok=True)
     logfile = LOCAL / "test.log"
     info(f"installing {ADDON} into fresh database {database}; tests {tags}; log {logfile}")
@@ -527,7 +548,7 @@ def cmd_test(args):
         pg,
         database,
         "-i",
-        ADDON,
+        modules,
         "--test-enable",
         f"--test-tags={tags}",
         "--stop-after-init",
@@ -574,6 +595,28 @@ def cmd_test(args):
     print(f"wall time {elapsed:.1f}s; log in {logfile}")
     print(f"{passed} passed, {failed + errored + stray} failed")
     return 0 if (rc == 0 and not (failed or errored or stray)) else 1
+
+
+# Modules an organisation installs beside ours and that an administrator can turn against
+# the cases (audit logs, privacy look-ups): the attack tests run with them installed.
+TEST_COMPANION_MODULES = ("auditlog", "privacy_lookup")
+
+
+def test_companion_modules():
+    """The companion modules, or a SetupError naming the missing one."""
+    import odoo.addons
+
+    folders = [Path(p) for p in addons_path().split(",")] + [
+        Path(p) for p in odoo.addons.__path__
+    ]
+    for name in TEST_COMPANION_MODULES:
+        if not any((folder / name / "__manifest__.py").exists() for folder in folders):
+            fail(
+                f"The tests need the Odoo module `{name}` on the addons path (the attack "
+                "tests run with it installed). Install the development requirements: "
+                f"`{sys.executable} -m pip install -r requirements-dev.txt`."
+            )
+    return TEST_COMPANION_MODULES
 
 
 def _interesting(line):
