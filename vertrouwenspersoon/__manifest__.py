@@ -10,6 +10,7 @@
     "license": "AGPL-3",
     "application": True,
     "installable": True,
+    "uninstall_hook": "uninstall_hook",
     "depends": [
         "base",
         "mail",

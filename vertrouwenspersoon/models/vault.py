@@ -23,11 +23,12 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 from . import vault_crypto as vc
+from . import vault_gate
 
 _logger = logging.getLogger(__name__)
 
 SESSION_KEY = "vp_vault"
-COOKIE_NAME = "vp_vault"
+COOKIE_NAME = vault_gate.COOKIE_NAME
 IDLE_PARAM = "vertrouwenspersoon.vault_idle_minutes"
 DEFAULT_IDLE_MINUTES = 30
 # Throttling: from the 3rd consecutive wrong passphrase on, wait 2**(n-3) x 5 s
@@ -278,6 +279,23 @@ class VpVault(models.Model):
                 )
             )
 
+    def _lock_for_attempt(self):
+        """One passphrase check at a time per vault, on the latest counters.
+
+        A parallel attempt is refused at once without checking its passphrase; the row
+        lock makes a stale snapshot a serialization failure (Odoo retries the request on
+        a fresh one), so a burst never checks more guesses than the throttle allows.
+        """
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (0x7670, self.id))
+        if not cr.fetchone()[0]:
+            raise VaultError(
+                self.env._("Another attempt to open this vault is in progress. Try again.")
+            )
+        cr.execute("SELECT id FROM vp_vault WHERE id = %s FOR UPDATE", (self.id,))
+        self.invalidate_recordset(["failed_attempts", "blocked_until"])
+
     def _register_failure(self):
         self.ensure_one()
         failures = self.failed_attempts + 1
@@ -307,6 +325,7 @@ class VpVault(models.Model):
         (the controllers do; they do not raise).
         """
         self.ensure_one()
+        self._lock_for_attempt()
         self._check_not_blocked()
         envelope = self.sudo().private_key_enc if kind == "passphrase" else self.sudo().recovery_enc
         if kind == "recovery":
@@ -347,7 +366,20 @@ class VpVault(models.Model):
 
     @api.model
     def _get_private_key(self):
-        """The current user's unlocked private key, or None when locked."""
+        """The current user's unlocked private key, or None when locked.
+
+        Never for a superuser or sudo() environment, never while code stored in the
+        database runs (safe_eval, QWeb), never while a vault model is patched: see
+        vault_gate.py.
+        """
+        if self.env.su or vault_gate.code_from_database_on_stack():
+            return None
+        if vault_gate.patched_vault_methods(self.env):
+            _logger.warning(
+                "vault refused: vault model methods patched at run time: %s",
+                vault_gate.patched_vault_methods(self.env),
+            )
+            return None
         req = _http_request()
         if req is not None:
             return self._session_key(req)
@@ -359,7 +391,21 @@ class VpVault(models.Model):
                 _PROCESS_KEYS.pop(self._process_slot(), None)
                 return None
             entry["last"] = time.time()
-            return entry["key"]
+            private = entry["key"]
+            pulse = entry.get("pulse")
+        current = self._pulse()
+        if pulse != current:
+            vault = self._vault_of()
+            if not vault or not vault._config_unchanged(private):
+                with _PROCESS_LOCK:
+                    _PROCESS_KEYS.pop(self._process_slot(), None)
+                if vault:
+                    vault._lock_for_config()
+                return None
+            with _PROCESS_LOCK:
+                if self._process_slot() in _PROCESS_KEYS:
+                    _PROCESS_KEYS[self._process_slot()]["pulse"] = current
+        return private
 
     @api.model
     def _session_aad(self, req, bind):
@@ -368,9 +414,12 @@ class VpVault(models.Model):
     @api.model
     def _session_key(self, req):
         data = req.session.get(SESSION_KEY)
-        cookie = req.httprequest.cookies.get(COOKIE_NAME)
+        stash = vault_gate.stashed(req.httprequest)
+        cookie = stash.get("cookie") or req.httprequest.cookies.get(COOKIE_NAME)
         if not data or not cookie or req.session.uid != self.env.uid:
             return None
+        if stash.get("private") is not None:
+            return stash["private"]
         try:
             if (
                 data.get("uid") != self.env.uid
@@ -389,9 +438,22 @@ class VpVault(models.Model):
         except (vc.VaultCryptoError, ValueError, KeyError, TypeError):
             req.session.pop(SESSION_KEY, None)
             return None
+        pulse = self._pulse()
+        if pulse != data.get("pulse"):
+            # something of the guarded configuration was written since the unlock
+            vault = self._vault_of()
+            if not vault or not vault._config_unchanged(private):
+                req.session.pop(SESSION_KEY, None)
+                if vault:
+                    vault._lock_for_config()
+                return None
+            data = dict(data, pulse=pulse)
+            req.session[SESSION_KEY] = data
         now = time.time()
         if now - float(data["last"]) > 30:  # do not rewrite the session on every read
             req.session[SESSION_KEY] = dict(data, last=now)
+        stash["private"] = private
+        stash["used"] = True
         return private
 
     @api.model
@@ -406,14 +468,19 @@ class VpVault(models.Model):
             "bind": bind,
             "blob": base64.b64encode(blob).decode(),
             "last": time.time(),
+            "pulse": self._pulse(),
         }
-        return base64.urlsafe_b64encode(key).decode("ascii")
+        cookie = base64.urlsafe_b64encode(key).decode("ascii")
+        stash = vault_gate.stashed(req.httprequest)
+        stash.update(cookie=cookie, private=None)
+        return cookie
 
     @api.model
     def _clear_key(self):
         req = _http_request()
         if req is not None:
             req.session.pop(SESSION_KEY, None)
+            vault_gate.stashed(req.httprequest).clear()
         with _PROCESS_LOCK:
             _PROCESS_KEYS.pop(self._process_slot(), None)
 
@@ -449,12 +516,13 @@ class VpVault(models.Model):
     # ------------------------------------------------------------------ HTTP-side steps
 
     @api.model
-    def _do_unlock_session(self, req, passphrase):
+    def _do_unlock_session(self, req, passphrase, acknowledge=None):
         self._check_counsellor()
         vault = self._vault_of()
         if not vault:
             raise VaultError(self.env._("You have no vault yet: set one up first."))
         private = vault._open_private_key(passphrase, "passphrase")
+        vault._review(private, acknowledge)
         cookie = self._store_in_session(req, private)
         return cookie, vault._after_unlock()
 
@@ -527,11 +595,13 @@ class VpVault(models.Model):
         return self._do_setup(passphrase)[0]
 
     @api.model
-    def unlock(self, passphrase):
+    def unlock(self, passphrase, acknowledge=None):
         """Unlock the current user's vault for this process (odoo shell, scripts, tests).
 
         Returns the security log events (key or counsellor group changes) since the
-        previous unlock.
+        previous unlock. Raises VaultReview (with ``alerts`` and ``digest``) when
+        something changed since the previous unlock: call again with
+        ``acknowledge=digest`` once the alerts were read.
         """
         self._refuse_in_http()
         self._check_counsellor()
@@ -539,8 +609,14 @@ class VpVault(models.Model):
         if not vault:
             raise VaultError(self.env._("You have no vault yet: set one up first."))
         private = vault._open_private_key(passphrase, "passphrase")
+        vault._review(private, acknowledge)
+        pulse = self._pulse()
         with _PROCESS_LOCK:
-            _PROCESS_KEYS[self._process_slot()] = {"key": private, "last": time.time()}
+            _PROCESS_KEYS[self._process_slot()] = {
+                "key": private,
+                "last": time.time(),
+                "pulse": pulse,
+            }
         return vault._after_unlock()
 
     @api.model

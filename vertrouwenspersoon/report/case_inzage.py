@@ -12,4 +12,26 @@ class ReportCaseInzage(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         cases = self.env["vp.case"].browse(docids)
         cases._check_own_case()
-        return {"doc_ids": cases.ids, "doc_model": "vp.case", "docs": cases, "data": data}
+        # Content is decrypted here, by the addon's own code: the vault gives no key to
+        # code running inside a template (vault_gate), so the template only prints these.
+        content = {
+            case.id: {
+                "melder_name": case.melder_name,
+                "description": case.description,
+                "notes": case.notes,
+                "contacts": [
+                    {"contact": contact, "notes": contact.notes}
+                    for contact in case.contact_ids.filtered(
+                        lambda c: not c.concerns_third_party
+                    ).sorted("date")
+                ],
+            }
+            for case in cases
+        }
+        return {
+            "doc_ids": cases.ids,
+            "doc_model": "vp.case",
+            "docs": cases,
+            "content": content,
+            "data": data,
+        }
