@@ -36,7 +36,6 @@
         "views/vp_category_views.xml",
         "views/vp_menus.xml",
         "views/vp_vault_views.xml",
-        "views/vp_vault_templates.xml",
         "data/vp_case_data.xml",
         "data/vp_case_cron.xml",
         "views/vp_case_views.xml",

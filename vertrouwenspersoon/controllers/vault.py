@@ -5,21 +5,57 @@ Passphrases only travel in POST bodies of these pages; they are never stored in
 a (transient) record, which would write them to the database.
 """
 
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+
 from odoo import http
 from odoo.http import request
+from odoo.tools import format_datetime
 
 from odoo.addons.web.controllers.session import Session
 
 from ..models.vault import COOKIE_NAME, VaultError
+from ..models.vault_verify import VaultReview
+from .vault_texts import vault_texts
 
 VAULT_URL = "/vertrouwenspersoon/vault"
+HOME_URL = "/odoo"
+
+# The page is rendered from this file; see views/vault_page.html.
+_PAGES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "views")),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+# No script, no frame, no form to elsewhere, only this addon's stylesheet.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+_LOCAL_PATH = re.compile(r"^/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$")
 
 
 def _safe_redirect(url):
-    """Only local paths: no open redirect to another site."""
-    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return url
-    return "/odoo"
+    """A path on this site, or the home page: whatever characters ``url`` holds
+    (control characters, tabs or backslashes that browsers drop or turn into ``/``,
+    encoded slashes), it never leads to another site."""
+    if not isinstance(url, str) or not _LOCAL_PATH.match(url):
+        return HOME_URL
+    decoded = unquote(url)
+    for candidate in (url, decoded):
+        parts = urlsplit(candidate)
+        if (
+            parts.scheme
+            or parts.netloc
+            or candidate.startswith(("//", "/\\"))
+            or "\\" in candidate
+            or any(ord(c) < 32 or ord(c) == 127 for c in candidate)
+        ):
+            return HOME_URL
+    return url
 
 
 def _set_cookie(response, value):
@@ -51,19 +87,46 @@ def _expire_cookie(response):
 
 class VaultController(http.Controller):
     def _render(self, **values):
-        vault_model = request.env["vp.vault"]
+        env = request.env
+        vault_model = env["vp.vault"]
         vault = vault_model._vault_of()
         values.setdefault("redirect", _safe_redirect(request.params.get("redirect")))
         if "unlocked" not in values:
             values["unlocked"] = bool(vault) and vault_model.is_vault_unlocked()
         values.update(
-            vault=vault,
-            is_counsellor=request.env.user.has_group("vertrouwenspersoon.group_vp_counsellor"),
+            vault=bool(vault),
+            fingerprint=vault.fingerprint if vault else "",
+            recovery_confirmed=bool(vault and vault.recovery_confirmed),
+            is_counsellor=env.user.has_group("vertrouwenspersoon.group_vp_counsellor"),
             idle_minutes=int(vault_model._idle_seconds() // 60),
+            t=vault_texts(env),
+            lang=(env.lang or "en_US").split("_")[0],
+            company=env.company.name,
+            back_url=HOME_URL,
+            csrf_token=request.csrf_token(),
         )
-        response = request.render("vertrouwenspersoon.vault_page", values)
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        for key in ("error", "message", "recovery_code", "review", "digest", "show_recover"):
+            values.setdefault(key, None)
+        values["events"] = [
+            dict(event, date=format_datetime(env, event["date"])) for event in values.get("events") or []
+        ]
+        if values["review"]:
+            values["review"] = [
+                dict(alert, date=alert["date"] and format_datetime(env, alert["date"]))
+                for alert in values["review"]
+            ]
+        html = _PAGES.get_template("vault_page.html").render(values)
+        return request.make_response(
+            html,
+            headers=[
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+                ("Cache-Control", "no-store"),
+                ("X-Frame-Options", "DENY"),
+                ("Referrer-Policy", "no-referrer"),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
 
     @http.route(VAULT_URL, type="http", auth="user", methods=["GET"], sitemap=False)
     def vault_page(self, **kw):
@@ -82,9 +145,18 @@ class VaultController(http.Controller):
         return response
 
     @http.route(f"{VAULT_URL}/unlock", type="http", auth="user", methods=["POST"], sitemap=False)
-    def vault_unlock(self, passphrase="", redirect=None, **kw):
+    def vault_unlock(self, passphrase="", redirect=None, acknowledge=None, confirmed=None, **kw):
         try:
-            cookie, events = request.env["vp.vault"]._do_unlock_session(request, passphrase)
+            cookie, events = request.env["vp.vault"]._do_unlock_session(
+                request, passphrase, acknowledge=acknowledge if confirmed else None
+            )
+        except VaultReview as exc:
+            return self._render(
+                error=str(exc.args[0]),
+                review=exc.alerts,
+                digest=exc.digest,
+                redirect=_safe_redirect(redirect),
+            )
         except VaultError as exc:
             # no exception raised: the failure counter (throttling) is committed
             return self._render(error=str(exc.args[0]))

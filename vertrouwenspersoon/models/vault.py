@@ -14,6 +14,7 @@ Where the unlocked private key lives:
 
 import base64
 import logging
+import re
 import threading
 import time
 from datetime import timedelta
@@ -175,12 +176,24 @@ class VpVault(models.Model):
         return ("vp.vault", self.user_id.id, kind)
 
     @api.model
+    def _guessable_words(self):
+        """What an attacker who knows the organisation tries first: the counsellor's
+        name and login, the organisation's names, the database name, the years around
+        now."""
+        user = self.env.user
+        companies = self.env["res.company"].sudo().search([])
+        words = [*(user.name or "").split(), user.login, (user.login or "").split("@")[0]]
+        for name in [*companies.mapped("name"), self.env.cr.dbname]:
+            words += [name, *re.split(r"[\W_]+", name or "")]
+        year = fields.Date.today().year
+        words += [str(y) for y in range(year - 2, year + 3)]
+        return [w for w in words if w]
+
+    @api.model
     def _check_strength(self, passphrase, confirm=None):
         if confirm is not None and passphrase != confirm:
             raise VaultError(self.env._("The two passphrases are not the same."))
-        user = self.env.user
-        words = [*(user.name or "").split(), user.login, (user.login or "").split("@")[0]]
-        problems = vc.passphrase_problems(passphrase, words)
+        problems = vc.passphrase_problems(passphrase, self._guessable_words())
         if problems:
             messages = {
                 "short": self.env._("use at least %s characters", vc.MIN_LENGTH),
@@ -608,6 +621,7 @@ class VpVault(models.Model):
         vault = self._vault_of()
         if not vault:
             raise VaultError(self.env._("You have no vault yet: set one up first."))
+        self._clear_key()
         private = vault._open_private_key(passphrase, "passphrase")
         vault._review(private, acknowledge)
         pulse = self._pulse()

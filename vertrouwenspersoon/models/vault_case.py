@@ -336,25 +336,40 @@ class VpCase(models.Model):
         if user and user.has_group("vertrouwenspersoon.group_vp_counsellor"):
             self.env["vp.vault"]._public_key_of(user)  # they need a vault to receive a key
 
-    def _vault_note_fingerprint(self, event, user):
-        """Add the key fingerprint to the share log line the case code just wrote."""
-        vault = self.env["vp.vault"]._vault_of(user)
-        for case in self:
-            line = (
-                self.env["vp.security.log"]
-                .sudo()
-                .search(
-                    [("case_id", "=", case.id), ("event", "=", event), ("user_id", "=", user.id)],
-                    order="id desc",
-                    limit=1,
+    def _vault_check_verified_key(self, user):
+        """Share only with the key the counsellor saw at their last unlock: a colleague's
+        key replaced since then is reviewed at the next unlock first."""
+        vault = self.env["vp.vault"]._vault_of()
+        private = self.env["vp.vault"]._get_private_key()
+        colleague = self.env["vp.vault"]._vault_of(user)
+        if not vault or private is None or not colleague:
+            return
+        state = vault._load_state(private) or {}
+        keys = state.setdefault("keys", {})
+        known = keys.get(str(user.id))
+        if known is None:
+            # a colleague who set up a vault since: trusted on first use, remembered
+            keys[str(user.id)] = colleague.fingerprint
+            vault._save_state(private, state)
+        elif known != colleague.fingerprint:
+            raise UserError(
+                self.env._(
+                    "The key of %s is not the one you verified at your last unlock. Lock "
+                    "and unlock your vault to review the change before you share.",
+                    user.name,
                 )
             )
-            if line and vault:
-                line.description = self.env._(
+
+    def _change_access(self, event, user, vals, message):
+        if event == "share":
+            vault = self.env["vp.vault"]._vault_of(user)
+            if vault:
+                message = self.env._(
                     "%(line)s Case key wrapped for key fingerprint %(fp)s.",
-                    line=line.description,
+                    line=message,
                     fp=vault.fingerprint,
                 )
+        return super()._change_access(event, user, vals, message)
 
     def action_share_with(self, user):
         user = self._counsellor_arg(user)
@@ -362,13 +377,11 @@ class VpCase(models.Model):
         self._vault_counsellor_with_vault(user)
         for case in self:
             case._vault_require_key()
+        self._vault_check_verified_key(user)
         result = super().action_share_with(user)
-        shared = self.browse()
         for case in self:
             if user in case.deputy_ids and user not in case.sudo().vault_key_ids.user_id:
                 case._vault_rekey()
-                shared |= case
-        shared._vault_note_fingerprint("share", user)
         return result
 
     def action_revoke(self, user):

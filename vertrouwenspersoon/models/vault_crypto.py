@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import string
 import zlib
@@ -286,6 +287,35 @@ COMMON_PASSWORDS = {
     "iloveyou",
     "zomer",
     "winter",
+    "lente",
+    "herfst",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "summer",
+    "spring",
+    "autumn",
+    "monkey",
+    "dragon",
+    "sunshine",
+    "princess",
+    "football",
+    "voetbal",
+    "liefde",
+    "hallo",
+    "hello",
+    "passw0rd",
+    "wachtw00rd",
+    "w8woord",
 }
 
 MIN_LENGTH = 12
@@ -327,14 +357,17 @@ def passphrase_problems(passphrase, user_words=()):
         else:
             continue
         break
-    stripped = lowered
+    # years and dates are the first thing guessed (Zomer2026!, DeLinde1990)
+    stripped = re.sub(r"(19|20)\d\d", "", lowered)
     for word in sorted(
         COMMON_PASSWORDS | {w.lower() for w in user_words if w and len(w) >= 3},
         key=len,
         reverse=True,
     ):
         stripped = stripped.replace(word, "")
-    if len(stripped) < 8 and "short" not in problems:
+    # what is left once the guessable parts are gone must be long enough on its own
+    stripped = re.sub(r"[\W_\d]{0,3}$", "", stripped.strip())
+    if len(stripped.replace(" ", "")) < 8 and "short" not in problems:
         problems.append("common")
     return problems
 

@@ -18,6 +18,7 @@ from ..models import vault as vault_module
 from ..models import vault_crypto
 from ..models.vault import LOCKED_PLACEHOLDER
 from ..models.vault_case import DROP_PREFIX
+from ..models.vault_verify import VaultReview
 from .common import FAST_KDF, VAULT_PASS, setup_vaults
 
 COUNSELLOR = "base.group_user,vertrouwenspersoon.group_vp_counsellor"
@@ -284,8 +285,10 @@ class TestVaultCase(VaultCaseCommon):
             (self.case.id, self.deputy.id, kept_key),
         )
         deputy_env.invalidate_all()
+        # as superuser the vault hands out no key at all; as the deputy the rules refuse
+        self.assert_no_plaintext(deputy_env["vp.case"].browse(self.case.id))
         with self.assertRaises(UserError):
-            deputy_env["vp.case"].browse(self.case.id).description  # noqa: B018
+            self.env(user=self.deputy)["vp.case"].browse(self.case.id).description  # noqa: B018
         # the owner still reads everything
         self.assertEqual(self.as_user(self.owner, self.case).description, self.marker + " verhaal")
         self.assertEqual(self.as_user(self.owner, self.contact).notes, self.marker + " gesprek")
@@ -329,7 +332,13 @@ class TestVaultCase(VaultCaseCommon):
             {"public_key": base64.b64encode(os.urandom(32)).decode()}
         )
         new_test_user(self.env, "vc_newcounsellor", groups=COUNSELLOR)
-        events = self.env(user=self.owner)["vp.vault"].unlock(VAULT_PASS)
+        vault_api = self.env(user=self.owner)["vp.vault"]
+        # a colleague's key changed: the vault stays locked until the owner saw it
+        with self.assertRaises(VaultReview) as review:
+            vault_api.unlock(VAULT_PASS)
+        self.assertEqual([a["kind"] for a in review.exception.alerts], ["key"])
+        self.assertIsNone(vault_api._get_private_key())
+        events = vault_api.unlock(VAULT_PASS, acknowledge=review.exception.digest)
         kinds = {event["event"] for event in events}
         self.assertIn("vault_key_changed", kinds)
         self.assertIn("group_add", kinds)
