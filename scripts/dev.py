@@ -599,7 +599,7 @@ def cmd_test(args):
 
 # Modules an organisation installs beside ours and that an administrator can turn against
 # the cases (audit logs, privacy look-ups): the attack tests run with them installed.
-TEST_COMPANION_MODULES = ("auditlog", "privacy_lookup")
+TEST_COMPANION_MODULES = ("auditlog", "privacy_lookup", "base_automation")
 
 
 def test_companion_modules():

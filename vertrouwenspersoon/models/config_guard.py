@@ -254,12 +254,17 @@ class VpConfigGuard(models.AbstractModel):
         if self._installing() or not records:
             return
         names = ", ".join((r.display_name or str(r.id)) for r in records[:5])
+        operations = {
+            "create": self.env._("created"),
+            "write": self.env._("changed"),
+            "unlink": self.env._("deleted"),
+        }
         self.env["vp.security.log"].sudo()._log(
             "config_change",
             self.env._(
                 "%(what)s %(operation)s by %(user)s: %(names)s",
                 what=what,
-                operation=operation,
+                operation=operations[operation],
                 user=self.env.user.login,
                 names=names,
             ),

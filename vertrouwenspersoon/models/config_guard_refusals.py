@@ -44,7 +44,7 @@ class IrModelFields(models.Model):
                     guard._refuse(self.env._("Custom field %s", vals.get("name", "")))
         records = super().create(vals_list)
         guard._log_change(
-            self.env._("Custom field"), records.filtered(lambda f: f.state == "manual"), "+"
+            self.env._("Custom field"), records.filtered(lambda f: f.state == "manual"), "create"
         )
         return records
 
@@ -55,7 +55,7 @@ class IrModelFields(models.Model):
                 merged = {"relation": field.relation, "related": field.related, **vals}
                 if field.state == "manual" and self._vp_reaches_vault(merged, field.model):
                     guard._refuse(self.env._("Custom field %s", field.name))
-        guard._log_change(self.env._("Custom field"), self.filtered(lambda f: f.state == "manual"), "~")
+        guard._log_change(self.env._("Custom field"), self.filtered(lambda f: f.state == "manual"), "write")
         return super().write(vals)
 
 
@@ -154,19 +154,19 @@ class IrUiView(models.Model):
                 if self.browse()._vp_touches_addon(vals):
                     guard._refuse(self.env._("View %s", vals.get("name") or ""))
         records = super().create(vals_list)
-        guard._log_change(self.env._("View"), records.filtered(lambda v: v.type == "qweb"), "+")
+        guard._log_change(self.env._("View"), records.filtered(lambda v: v.type == "qweb"), "create")
         return records
 
     def write(self, vals):
         guard = _guard(self.env)
         if not guard._installing() and self._vp_touches_addon(vals):
             guard._refuse(self.env._("View %s", ", ".join(self.mapped("name"))))
-        guard._log_change(self.env._("View"), self.filtered(lambda v: v.type == "qweb"), "~")
+        guard._log_change(self.env._("View"), self.filtered(lambda v: v.type == "qweb"), "write")
         return super().write(vals)
 
     def unlink(self):
         guard = _guard(self.env)
         if not guard._installing() and self._vp_touches_addon():
             guard._refuse(self.env._("View %s", ", ".join(self.mapped("name"))))
-        guard._log_change(self.env._("View"), self.filtered(lambda v: v.type == "qweb"), "-")
+        guard._log_change(self.env._("View"), self.filtered(lambda v: v.type == "qweb"), "unlink")
         return super().unlink()

@@ -79,10 +79,17 @@ def patched_vault_methods(env):
     for name in env.registry:
         if not name.startswith("vp."):
             continue
-        attrs = vars(type(env[name]))
+        cls = type(env[name])
+        attrs = vars(cls)
         for method in WATCHED_METHODS:
             func = attrs.get(method)
-            if func is not None:
+            if func is None:
+                continue
+            # a patch put back to the original (auditlog's revert) is no patch
+            inherited = next(
+                (vars(base)[method] for base in cls.__mro__[1:] if method in vars(base)), None
+            )
+            if func is not inherited:
                 found.append((name, method, getattr(func, "__module__", "?")))
     return found
 

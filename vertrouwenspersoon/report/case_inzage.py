@@ -28,6 +28,9 @@ class ReportCaseInzage(models.AbstractModel):
             }
             for case in cases
         }
+        # nothing decrypted stays in the cache where the template could reach it
+        cases.invalidate_recordset()
+        cases.contact_ids.invalidate_recordset()
         return {
             "doc_ids": cases.ids,
             "doc_model": "vp.case",
