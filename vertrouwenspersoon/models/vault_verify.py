@@ -125,7 +125,9 @@ class VpVault(models.Model):
 
     @api.model
     def _alert(self, kind, text, date=None, who=""):
-        return {"kind": kind, "text": text, "date": date and str(date), "who": who}
+        if date and not isinstance(date, str):
+            date = fields.Datetime.to_string(date.replace(microsecond=0))
+        return {"kind": kind, "text": text, "date": date or False, "who": who}
 
     def _verify(self, private):
         """(alerts, new state) for this vault, unlocked with ``private``."""

@@ -20,3 +20,4 @@ from . import test_time
 from . import test_time_security
 from . import test_time_case
 from . import test_vault_admin_attacks
+from . import test_vault_admin_http
