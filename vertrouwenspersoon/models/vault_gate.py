@@ -75,11 +75,13 @@ def patched_vault_methods(env):
     Odoo builds each model's class from the classes of the modules; methods are never
     set on the final class itself, which is where run-time patches (``auditlog``) go.
     """
+    registry = env.registry
+    names = getattr(registry, "_vp_model_names", None)
+    if names is None:
+        names = registry._vp_model_names = [n for n in registry if n.startswith("vp.")]
     found = []
-    for name in env.registry:
-        if not name.startswith("vp."):
-            continue
-        cls = type(env[name])
+    for name in names:
+        cls = registry[name]
         attrs = vars(cls)
         for method in WATCHED_METHODS:
             func = attrs.get(method)
