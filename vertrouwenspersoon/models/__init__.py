@@ -16,6 +16,7 @@ from . import case_share
 from . import res_users
 from . import case_dashboard
 from . import vault_case
+from . import vault_integrity
 from . import vault_log
 from . import config_guard
 from . import config_guard_refusals

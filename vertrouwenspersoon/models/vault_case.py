@@ -155,6 +155,7 @@ class VpVaultContentMixin(models.AbstractModel):
                 if key is None:
                     return None
                 value = vc.decrypt_field(key, envelope, self._name, res_id, fname)
+                self._vault_check_manifest(envelope, fname, res_id, case, key, cache)
             if value is None:
                 return None
         except (vc.VaultCryptoError, ValueError, KeyError, TypeError):
@@ -176,11 +177,18 @@ class VpVaultContentMixin(models.AbstractModel):
     def _vault_store(self, fname):
         creating = self.env.context.get("vp_vault_creating")
         cache = {}
+        manifests = {}  # case -> {manifest key: new ciphertext}, for the case-key writes
         for record in self:
             value = record._vault_value_to_store(fname)
-            if value is None:
-                continue
             case = record._vault_case()
+            if value is None:
+                if case and self.env["vp.case.key"].sudo().search_count(
+                    [("case_id", "=", case.id)]
+                ):
+                    manifests.setdefault(case, {})[
+                        record._vault_manifest_key(record.id, fname)
+                    ] = ""
+                continue
             if not case:
                 raise UserError(self.env._("Content needs a case to be encrypted for."))
             key = record._vault_write_key(case, cache, creating)
@@ -188,7 +196,14 @@ class VpVaultContentMixin(models.AbstractModel):
                 envelope = record._vault_drop(case, fname, value)
             else:
                 envelope = vc.encrypt_field(key, value, record._name, record.id, fname)
+                manifests.setdefault(case, {})[
+                    record._vault_manifest_key(record.id, fname)
+                ] = envelope
             record.sudo()[f"{fname}_enc"] = envelope
+        for case, entries in manifests.items():
+            key = cache.get(case.id) or case._vault_case_key(case)
+            if key is not None:
+                case._vault_manifest_update(key, entries)
 
     def _vault_write_key(self, case, cache, creating):
         if case.id in cache:
@@ -286,6 +301,7 @@ class VpCase(models.Model):
         the current readers. ``rotate``: under a fresh data key (after a revoke)."""
         self.ensure_one()
         old_key = self._vault_require_key()
+        revision = (self._vault_manifest(old_key) or {"rev": 0})["rev"]
         private = self.env["vp.vault"]._get_private_key()
         cache = {self.id: old_key}
         plain = []
@@ -324,10 +340,13 @@ class VpCase(models.Model):
                         ),
                     }
                 )
+        entries = {}
         for record, fname, value in plain:
-            record.sudo()[f"{fname}_enc"] = vc.encrypt_field(
-                new_key, value, record._name, record.id, fname
-            )
+            envelope = vc.encrypt_field(new_key, value, record._name, record.id, fname)
+            record.sudo()[f"{fname}_enc"] = envelope
+            entries[record._vault_manifest_key(record.id, fname)] = envelope
+        # a rotated key seals a fresh manifest (all content was re-encrypted above)
+        self._vault_manifest_update(new_key, entries, after_revision=revision if rotate else None)
 
     # ------------------------------------------------------------------ sharing
 

@@ -8,8 +8,9 @@ modules that patch model methods (OCA ``auditlog``). The vault refuses to hand o
 
 * to a superuser or ``sudo()`` environment;
 * while code that came from the database is on the call stack (``safe_eval``'d code or
-  a compiled QWeb template): decrypted values are computed by the addon's own code only,
-  and QWeb pages get them pre-computed (see the inzage report);
+  a compiled QWeb template, recognised by the code object of ``safe_eval`` and by the
+  globals QWeb runs templates with): decrypted values are computed by the addon's own
+  code only, and QWeb pages get them pre-computed (see the inzage report);
 * while a vault model's methods are patched by some other code at run time;
 * in a request of a counsellor whose configuration changed since the unlock (the
   configuration guard locks the vault then).
@@ -55,15 +56,14 @@ _STASH_LOCK = threading.Lock()
 
 def code_from_database_on_stack():
     """True when code compiled from the database is running: ``safe_eval`` (server
-    actions, computed custom fields, automations, rule domains, crons) or a QWeb
-    template (compiled with a pseudo file name such as ``<web.layout>``)."""
+    actions, computed custom fields, automations, rule domains, crons, inline mail
+    templates) or a QWeb template (views, reports, mail bodies)."""
     frame = sys._getframe(1)
     while frame is not None:
-        code = frame.f_code
-        if code in _SAFE_EVAL_CODES:
+        if frame.f_code in _SAFE_EVAL_CODES:
             return True
-        filename = code.co_filename
-        if filename.startswith("<") and not filename.startswith("<frozen "):
+        # QWeb runs its compiled templates with globals that are their own builtins
+        if frame.f_globals.get("__builtins__") is frame.f_globals:
             return True
         frame = frame.f_back
     return False

@@ -240,6 +240,9 @@ class VpVault(models.Model):
 
     def _lock_for_config(self):
         self.ensure_one()
+        _logger.warning("vault of uid %s locked: configuration changed", self.user_id.id)
+        if self.env.cr.readonly:
+            return  # the change itself is in the log and shows at the next unlock
         self._log(
             "config_lock",
             self.env._(
@@ -249,4 +252,3 @@ class VpVault(models.Model):
             ),
             user=self.user_id,
         )
-        _logger.warning("vault of uid %s locked: configuration changed", self.user_id.id)

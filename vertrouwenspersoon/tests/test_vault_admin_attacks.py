@@ -394,3 +394,78 @@ class TestAdminConfigurationAttacks(CaseCommon):
         sudo_case.invalidate_recordset()
         self.assert_nothing_of_the_case(sudo_case.description)
         self.assertTrue(vault_module._PROCESS_KEYS)
+
+
+@tagged("post_install", "-at_install")
+class TestContentIntegrityAgainstDba(CaseCommon):
+    """A database administrator puts back older ciphertext or forges drops."""
+
+    def read_description(self):
+        case = self.env(user=self.counsellor)["vp.case"].browse(self.case.id)
+        case.invalidate_recordset()
+        return case.description
+
+    def column(self, table, column, res_id):
+        self.env.flush_all()
+        self.env.cr.execute(f"SELECT {column} FROM {table} WHERE id = %s", (res_id,))
+        return self.env.cr.fetchone()[0]
+
+    def put_back(self, table, column, res_id, value):
+        self.env.flush_all()
+        self.env.cr.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", (value, res_id))
+        self.env.invalidate_all()
+
+    def test_an_older_ciphertext_of_a_field_is_refused(self):
+        old = self.column("vp_case", "description_enc", self.case.id)
+        self.case_as_counsellor.description = "Nieuwe versie van het verhaal"
+        self.assertEqual(self.read_description(), "Nieuwe versie van het verhaal")
+        self.put_back("vp_case", "description_enc", self.case.id, old)
+        with self.assertRaisesRegex(UserError, "not the version last written"):
+            self.read_description()
+
+    def test_an_older_copy_of_the_whole_case_is_refused(self):
+        old_value = self.column("vp_case", "description_enc", self.case.id)
+        old_manifest = self.column("vp_case", "vault_manifest_enc", self.case.id)
+        self.assertTrue(old_manifest)
+        self.case_as_counsellor.description = "Nieuwe versie van het verhaal"
+        self.read_description()
+        self.put_back("vp_case", "description_enc", self.case.id, old_value)
+        self.put_back("vp_case", "vault_manifest_enc", self.case.id, old_manifest)
+        with self.assertRaisesRegex(UserError, "not the version last written"):
+            self.read_description()
+
+    def test_an_older_contact_note_is_refused(self):
+        contact = self.contact.with_user(self.counsellor)
+        old = self.column("vp_case_contact", "notes_enc", contact.id)
+        contact.notes = "Aangepaste notitie"
+        self.put_back("vp_case_contact", "notes_enc", contact.id, old)
+        contact.invalidate_recordset()
+        with self.assertRaisesRegex(UserError, "not the version last written"):
+            contact.notes  # noqa: B018
+
+    def test_a_forged_drop_is_shown_as_written_without_the_vault(self):
+        """Anyone with the public key (a DBA, a script) can write content for the
+        counsellor; it reads, but never as if the counsellor wrote it."""
+        contact = self.contact.with_user(self.counsellor)
+        self.assertFalse(contact.vault_unverified)
+        forged = contact.sudo()._vault_drop_for(self.counsellor, "notes", "Vervalste notitie")
+        self.put_back("vp_case_contact", "notes_enc", contact.id, forged)
+        contact.invalidate_recordset()
+        self.assertEqual(contact.notes, "Vervalste notitie")
+        self.assertTrue(contact.vault_unverified)
+
+    def test_a_booking_note_is_shown_as_written_without_the_vault(self):
+        locked_contact = (
+            self.env["vp.case.contact"]
+            .with_user(self.counsellor)
+            .with_context(vp_vault_creating=True)
+        )
+        self.env(user=self.counsellor)["vp.vault"].lock()
+        added = locked_contact.create({"case_id": self.case.id, "notes": "Toegevoegd op slot"})
+        self.assertTrue(added.vault_unverified)
+        self.reunlock_counsellor()
+        self.assertEqual(added.notes, "Toegevoegd op slot")
+        self.assertTrue(added.vault_unverified)
+
+    def reunlock_counsellor(self):
+        self.env(user=self.counsellor)["vp.vault"].unlock(VAULT_PASS)
