@@ -108,7 +108,8 @@ class VaultController(http.Controller):
         for key in ("error", "message", "recovery_code", "review", "digest", "show_recover"):
             values.setdefault(key, None)
         values["events"] = [
-            dict(event, date=format_datetime(env, event["date"])) for event in values.get("events") or []
+            dict(event, date=format_datetime(env, event["date"]))
+            for event in values.get("events") or []
         ]
         if values["review"]:
             values["review"] = [

@@ -55,7 +55,9 @@ class IrModelFields(models.Model):
                 merged = {"relation": field.relation, "related": field.related, **vals}
                 if field.state == "manual" and self._vp_reaches_vault(merged, field.model):
                     guard._refuse(self.env._("Custom field %s", field.name))
-        guard._log_change(self.env._("Custom field"), self.filtered(lambda f: f.state == "manual"), "write")
+        guard._log_change(
+            self.env._("Custom field"), self.filtered(lambda f: f.state == "manual"), "write"
+        )
         return super().write(vals)
 
 
@@ -92,9 +94,7 @@ class _VaultModelConfig(models.AbstractModel):
         return self._description
 
     def _vp_check(self, extra_model_ids=()):
-        _guard(self.env)._check_model_ids(
-            [*self.model_id.ids, *extra_model_ids], self._vp_what()
-        )
+        _guard(self.env)._check_model_ids([*self.model_id.ids, *extra_model_ids], self._vp_what())
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -154,7 +154,9 @@ class IrUiView(models.Model):
                 if self.browse()._vp_touches_addon(vals):
                     guard._refuse(self.env._("View %s", vals.get("name") or ""))
         records = super().create(vals_list)
-        guard._log_change(self.env._("View"), records.filtered(lambda v: v.type == "qweb"), "create")
+        guard._log_change(
+            self.env._("View"), records.filtered(lambda v: v.type == "qweb"), "create"
+        )
         return records
 
     def write(self, vals):
@@ -169,4 +171,25 @@ class IrUiView(models.Model):
         if not guard._installing() and self._vp_touches_addon():
             guard._refuse(self.env._("View %s", ", ".join(self.mapped("name"))))
         guard._log_change(self.env._("View"), self.filtered(lambda v: v.type == "qweb"), "unlink")
+        return super().unlink()
+
+
+class IrAsset(models.Model):
+    """Scripts and styles of the web client and the portal: not refused (an organisation
+    may brand its Odoo), but logged and fingerprinted (config_guard)."""
+
+    _inherit = "ir.asset"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        _guard(self.env)._log_change(self.env._("Web asset"), records, "create")
+        return records
+
+    def write(self, vals):
+        _guard(self.env)._log_change(self.env._("Web asset"), self, "write")
+        return super().write(vals)
+
+    def unlink(self):
+        _guard(self.env)._log_change(self.env._("Web asset"), self, "unlink")
         return super().unlink()

@@ -18,7 +18,8 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _post_dispatch(cls, response):
-        super()._post_dispatch(response)
+        result = super()._post_dispatch(response)
         # a response that carries decrypted content is kept by no browser or proxy cache
         if request and vault_gate.stashed(request.httprequest).get("used"):
             response.headers["Cache-Control"] = "no-store"
+        return result

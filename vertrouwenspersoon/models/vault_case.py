@@ -64,7 +64,10 @@ class VpVaultContentMixin(models.AbstractModel):
         if cache is not None and case.id in cache:
             return cache[case.id]
         result = None
-        private = self.env["vp.vault"]._get_private_key()
+        if cache is not None and "private" in cache:
+            private = cache["private"]
+        else:
+            private = self.env["vp.vault"]._get_private_key()
         if private is not None and case.id:
             row = (
                 self.env["vp.case.key"]
@@ -101,6 +104,9 @@ class VpVaultContentMixin(models.AbstractModel):
                     ),
                 }
             )
+        # the manifest sealed under the new key is its commitment: a key row planted later
+        # with another key does not open it
+        case._vault_manifest_update(data_key, {}, after_revision=0)
         return data_key
 
     # ------------------------------------------------------------------ read
@@ -120,6 +126,7 @@ class VpVaultContentMixin(models.AbstractModel):
                     continue
                 if private is None:
                     private = self.env["vp.vault"]._get_private_key() or b""
+                    cache["private"] = private or None
                 value = None
                 if private:
                     value = record._vault_decrypt(envelope, fname, res_id, case, cache, private)
@@ -185,9 +192,9 @@ class VpVaultContentMixin(models.AbstractModel):
                 if case and self.env["vp.case.key"].sudo().search_count(
                     [("case_id", "=", case.id)]
                 ):
-                    manifests.setdefault(case, {})[
-                        record._vault_manifest_key(record.id, fname)
-                    ] = ""
+                    manifests.setdefault(case, {})[record._vault_manifest_key(record.id, fname)] = (
+                        ""
+                    )
                 continue
             if not case:
                 raise UserError(self.env._("Content needs a case to be encrypted for."))
@@ -195,10 +202,12 @@ class VpVaultContentMixin(models.AbstractModel):
             if key is None:
                 envelope = record._vault_drop(case, fname, value)
             else:
+                # the key must open the case's manifest before anything is encrypted with it
+                case._vault_manifest(key, cache)
                 envelope = vc.encrypt_field(key, value, record._name, record.id, fname)
-                manifests.setdefault(case, {})[
-                    record._vault_manifest_key(record.id, fname)
-                ] = envelope
+                manifests.setdefault(case, {})[record._vault_manifest_key(record.id, fname)] = (
+                    envelope
+                )
             record.sudo()[f"{fname}_enc"] = envelope
         for case, entries in manifests.items():
             key = cache.get(case.id) or case._vault_case_key(case)

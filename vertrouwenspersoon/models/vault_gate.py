@@ -96,6 +96,24 @@ def patched_vault_methods(env):
     return found
 
 
+# cursor -> {"checked": set of uids whose configuration check passed in this transaction}
+# (module memory: ``env.cr.cache`` is reachable from evaluated expressions)
+_TRANSACTION_STASH = weakref.WeakKeyDictionary()
+
+
+def transaction_stash(cr):
+    with _STASH_LOCK:
+        entry = _TRANSACTION_STASH.get(cr)
+        if entry is None:
+            entry = _TRANSACTION_STASH[cr] = {"checked": set()}
+        return entry
+
+
+def forget_checks(cr):
+    """A guarded change in this transaction: check the configuration again."""
+    transaction_stash(cr)["checked"].clear()
+
+
 def stash_cookie(httprequest):
     """Move the vault cookie out of ``httprequest`` into this module's memory."""
     wrapped = getattr(httprequest, "_HTTPRequest__wrapped", httprequest)

@@ -81,22 +81,33 @@ class VpCase(models.Model):
             return cache[slot]
         envelope = self.sudo().vault_manifest_enc
         manifest = None
-        if envelope:
+        if not envelope:
+            # every case key comes with a manifest: none, for a case a reader saw, means
+            # it was removed (to slip in a key row of someone else's making)
+            self._vault_check_revision(0, cache)
+        else:
             try:
                 manifest = vc.open_document(key, envelope, *self._vault_manifest_context())
             except (vc.VaultCryptoError, ValueError):
                 raise self._vault_replay_error() from None
-            self._vault_check_revision(manifest["rev"])
+            self._vault_check_revision(manifest["rev"], cache)
         if cache is not None:
             cache[slot] = manifest
         return manifest
 
-    def _vault_check_revision(self, revision):
-        vault = self.env["vp.vault"]._vault_of()
-        private = self.env["vp.vault"]._get_private_key()
+    def _vault_check_revision(self, revision, cache=None):
+        cache = {} if cache is None else cache
+        if "private" not in cache:
+            cache["private"] = self.env["vp.vault"]._get_private_key()
+        private = cache["private"]
+        if "vault" not in cache:
+            cache["vault"] = self.env["vp.vault"]._vault_of()
+        vault = cache["vault"]
         if not vault or private is None:
             return
-        known = vault._case_revisions(private).get(str(self.id), 0)
+        if "revisions" not in cache:
+            cache["revisions"] = vault._case_revisions(private)
+        known = cache["revisions"].get(str(self.id), 0)
         if revision < known:
             raise self._vault_replay_error()
         if revision > known and not self.env.cr.readonly:

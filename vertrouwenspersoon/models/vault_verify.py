@@ -165,8 +165,10 @@ class VpVault(models.Model):
         head = state.get("log") or [0, GENESIS]
         alerts += self._check_log_chain(head)
         if head[0]:
-            logged = self.env["vp.security.log"].sudo().search(
-                [("seq", ">", head[0]), ("event", "in", ("config_change", "config_lock"))]
+            logged = (
+                self.env["vp.security.log"]
+                .sudo()
+                .search([("seq", ">", head[0]), ("event", "in", ("config_change", "config_lock"))])
             )
             for line in logged:
                 alerts.append(

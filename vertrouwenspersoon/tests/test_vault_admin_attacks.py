@@ -13,7 +13,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models import vault as vault_module
-from ..models import vault_crypto
+from ..models import vault_crypto, vault_gate
 from ..models.vault_verify import VaultReview
 from .common import MELDER, SECRET, VAULT_PASS, CaseCommon
 
@@ -88,8 +88,9 @@ class TestAdminConfigurationAttacks(CaseCommon):
             },
         ]
         for vals in attempts:
-            with self.subTest(field=vals["name"]), self.assertRaisesRegex(
-                UserError, "cannot be reached by configuration"
+            with (
+                self.subTest(field=vals["name"]),
+                self.assertRaisesRegex(UserError, "cannot be reached by configuration"),
             ):
                 Fields.create(dict(vals, state="manual"))
 
@@ -111,8 +112,10 @@ class TestAdminConfigurationAttacks(CaseCommon):
             "mail template": lambda: env["mail.template"].create(
                 {"name": "x", "model_id": self.case_model.id, "body_html": "{{ object.notes }}"}
             ),
-            "audit-log rule": lambda: env["auditlog.rule"].sudo().create(
-                {"name": "x", "model_id": self.case_model.id, "log_read": True}
+            "audit-log rule": lambda: (
+                env["auditlog.rule"]
+                .sudo()
+                .create({"name": "x", "model_id": self.case_model.id, "log_read": True})
             ),
             "deleting the addon's record rule": lambda: env.ref(
                 "vertrouwenspersoon.vp_case_rule_counsellor"
@@ -253,9 +256,11 @@ class TestAdminConfigurationAttacks(CaseCommon):
         values = case.read(["description", "melder_name"])
         self.assert_nothing_of_the_case(values)
         self.env.flush_all()
-        self.env.cr.execute("SELECT string_agg(coalesce(old_value,'') || coalesce(new_value,'')"
-                            " || coalesce(old_value_text,'') || coalesce(new_value_text,''), ' ')"
-                            " FROM auditlog_log_line")
+        self.env.cr.execute(
+            "SELECT string_agg(coalesce(old_value,'') || coalesce(new_value,'')"
+            " || coalesce(old_value_text,'') || coalesce(new_value_text,''), ' ')"
+            " FROM auditlog_log_line"
+        )
         self.assert_nothing_of_the_case(self.env.cr.fetchone()[0])
 
     # ------------------------------------------------------------------ detection
@@ -294,7 +299,8 @@ class TestAdminConfigurationAttacks(CaseCommon):
             " '<t t-name=\"web.layout\"><script>steal()</script></t>') WHERE id = %s",
             (self.env.ref("web.layout").id,),
         )
-        # an unlocked vault locks at the next decryption
+        # an unlocked vault locks at the next request (a new transaction)
+        vault_gate.forget_checks(self.env.cr)
         self.env.invalidate_all()
         self.assertIsNone(self.counsellor_api()._get_private_key())
         self.assertNotEqual(self.case_as_counsellor.description, SECRET)
@@ -328,9 +334,12 @@ class TestAdminConfigurationAttacks(CaseCommon):
             "UPDATE vp_security_log SET description = 'rewritten' WHERE id = %s",
             "DELETE FROM vp_security_log WHERE id = %s",
         ):
-            with self.subTest(sql=statement), mute_logger("odoo.sql_db"), self.assertRaises(
-                pg_errors.RaiseException
-            ), self.env.cr.savepoint():
+            with (
+                self.subTest(sql=statement),
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(pg_errors.RaiseException),
+                self.env.cr.savepoint(),
+            ):
                 self.env.cr.execute(statement, (line.id,))
 
     def test_dba_who_edits_or_removes_log_lines_is_detected(self):
@@ -441,7 +450,7 @@ class TestContentIntegrityAgainstDba(CaseCommon):
         self.put_back("vp_case_contact", "notes_enc", contact.id, old)
         contact.invalidate_recordset()
         with self.assertRaisesRegex(UserError, "not the version last written"):
-            contact.notes  # noqa: B018
+            contact.notes  # noqa: B018  # pylint: disable=pointless-statement
 
     def test_a_forged_drop_is_shown_as_written_without_the_vault(self):
         """Anyone with the public key (a DBA, a script) can write content for the
@@ -469,3 +478,25 @@ class TestContentIntegrityAgainstDba(CaseCommon):
 
     def reunlock_counsellor(self):
         self.env(user=self.counsellor)["vp.vault"].unlock(VAULT_PASS)
+
+    def test_a_key_row_planted_for_the_counsellor_is_refused(self):
+        """A DBA replaces the counsellor's own wrapped key by one for a key they know,
+        hoping the counsellor writes new content under it."""
+        known_key = vault_crypto.random_key()
+        public = base64.b64decode(self.env["vp.vault"]._vault_of(self.counsellor).public_key)
+        row = (
+            self.env["vp.case.key"]
+            .sudo()
+            .search([("case_id", "=", self.case.id), ("user_id", "=", self.counsellor.id)])
+        )
+        planted = vault_crypto.wrap_key(
+            public, known_key, ("vp.case", self.case.id, self.counsellor.id)
+        )
+        self.put_back("vp_case_key", "wrapped_key", row.id, planted)
+        with self.assertRaisesRegex(UserError, "not the version last written"):
+            self.case_as_counsellor.write({"notes": "Nieuwe aantekening"})
+        self.env.flush_all()
+        self.env.cr.execute("SELECT notes_enc FROM vp_case WHERE id = %s", (self.case.id,))
+        envelope = self.env.cr.fetchone()[0]
+        with self.assertRaises(vault_crypto.VaultCryptoError):
+            vault_crypto.decrypt_field(known_key, envelope, "vp.case", self.case.id, "notes")
