@@ -180,7 +180,7 @@ class VpAppointment(models.Model):
     @api.model
     def _check_bookable(self, profile, start, channel, exclude=None):
         profile = profile.sudo()
-        if not profile.exists() or not profile.active or not profile.user_id.active:
+        if not profile._is_bookable():
             raise UserError(self.env._("This counsellor cannot be booked (any more)."))
         if channel not in profile._channels():
             raise UserError(self.env._("Choose one of the ways this counsellor offers."))

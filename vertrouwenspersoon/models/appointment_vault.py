@@ -38,7 +38,17 @@ class VpAppointment(models.Model):
     vault_locked = fields.Boolean(compute="_compute_vault_locked", string="Vault locked")
 
     def _vault_drop_readers(self):
-        return self.sudo().counsellor_id
+        """The counsellor, while a counsellor: a user removed from the group (or an
+        administrator put on the appointment) receives nothing new."""
+        counsellor = self.sudo().counsellor_id
+        if not counsellor.has_group("vertrouwenspersoon.group_vp_counsellor"):
+            raise UserError(
+                self.env._(
+                    "%s is no longer a counsellor: nothing can be written for them.",
+                    counsellor.name,
+                )
+            )
+        return counsellor
 
     def init(self):
         result = super().init()
@@ -71,7 +81,9 @@ class VpAppointment(models.Model):
             with_vault = {
                 counsellor.id
                 for counsellor in records.counsellor_id
-                if (vault := self.env["vp.vault"]._vault_of(counsellor)) and vault.public_key
+                if (vault := self.env["vp.vault"]._vault_of(counsellor))
+                and vault.public_key
+                and counsellor.has_group("vertrouwenspersoon.group_vp_counsellor")
             }
             waiting = 0
             for record, (_id, value) in zip(records, rows, strict=True):

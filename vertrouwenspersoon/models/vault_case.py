@@ -19,6 +19,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from . import vault_crypto as vc
+from .res_users import COUNSELLOR_GROUP
 from .vault_drop import DROP_PREFIX, encrypted_field
 
 _encrypted = encrypted_field
@@ -56,8 +57,26 @@ class VpVaultContentMixin(models.AbstractModel):
     # ------------------------------------------------------------------ keys
 
     def _vault_readers(self, case):
+        """Who may read the case: its counsellor and deputies who are counsellors now.
+
+        Computed from the case alone, never from key rows or vaults found in the
+        database: an administrator (sudo) or a DBA (SQL) can plant those.
+        """
         case = case.sudo()
-        return case.counsellor_id | case.deputy_ids
+        return (case.counsellor_id | case.deputy_ids).filtered(
+            lambda user: user.has_group(COUNSELLOR_GROUP)
+        )
+
+    def _vault_check_readers(self, case, readers):
+        if not readers:
+            raise UserError(
+                self.env._(
+                    "Case %s has no counsellor who may read it: hand it over to a "
+                    "counsellor first.",
+                    case.sudo().name,
+                )
+            )
+        return readers
 
     def _vault_case_key(self, case, cache=None):
         """The case data key for the current user, or None (locked or not a reader)."""
@@ -91,7 +110,7 @@ class VpVaultContentMixin(models.AbstractModel):
         """A new data key, wrapped for every reader (public keys only: no unlock)."""
         data_key = vc.random_key()
         keys = self.env["vp.case.key"].sudo()
-        for user in self._vault_readers(case):
+        for user in self._vault_check_readers(case, self._vault_readers(case)):
             keys.create(
                 {
                     "case_id": case.id,
@@ -210,9 +229,12 @@ class VpVaultContentMixin(models.AbstractModel):
         return key
 
     def _vault_drop(self, case, fname, value):
-        """Encrypt for every reader's public key; no unlock and no case key needed."""
-        rows = self.env["vp.case.key"].sudo().search([("case_id", "=", case.id)])
-        return self._vault_drop_for(rows.user_id, fname, value)
+        """Encrypt for every reader's public key; no unlock and no case key needed.
+
+        The readers come from the case, not from its key rows (see _vault_readers).
+        """
+        readers = self._vault_check_readers(case, self._vault_readers(case))
+        return self._vault_drop_for(readers, fname, value)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -313,8 +335,9 @@ class VpCase(models.Model):
             new_key = old_key
             readers = self._vault_readers(self)
             existing = keys.search([("case_id", "=", self.id)])
-            existing.filtered(lambda k: k.user_id not in readers).unlink()
-            for user in readers - existing.user_id:
+            foreign = existing.filtered(lambda k: k.user_id not in readers)
+            foreign.unlink()
+            for user in readers - (existing - foreign).user_id:
                 keys.create(
                     {
                         "case_id": self.id,
@@ -335,6 +358,28 @@ class VpCase(models.Model):
         """Vault checks only for a counsellor: anything else is refused by the case code."""
         if user and user.has_group("vertrouwenspersoon.group_vp_counsellor"):
             self.env["vp.vault"]._public_key_of(user)  # they need a vault to receive a key
+
+    def _vault_foreign_keys(self):
+        """Key rows of these cases held by someone who is not a reader (planted with
+        sudo or SQL, or left to a counsellor who has left the group)."""
+        rows = self.env["vp.case.key"].sudo().search([("case_id", "in", self.ids)])
+        readers = {case.id: self._vault_readers(case) for case in self.sudo()}
+        return rows.filtered(lambda row: row.user_id not in readers[row.case_id.id])
+
+    def _vault_log_foreign_keys(self):
+        """Before re-keying drops them, log the key rows of non-readers: never unnoticed."""
+        for row in self._vault_foreign_keys():
+            self.env["vp.security.log"].sudo()._log(
+                "vault_foreign_key",
+                self.env._(
+                    "Case %(case)s held a key for %(user)s, who is not its counsellor or a "
+                    "deputy; it was removed and nothing new is encrypted for them.",
+                    case=row.case_id.name,
+                    user=row.user_id.name,
+                ),
+                case=row.case_id,
+                user=row.user_id,
+            )
 
     def _vault_note_fingerprint(self, event, user):
         """Add the key fingerprint to the share log line the case code just wrote."""
@@ -359,6 +404,7 @@ class VpCase(models.Model):
     def action_share_with(self, user):
         user = self._counsellor_arg(user)
         self._check_own_case(deputy_allowed=False)
+        self._vault_log_foreign_keys()
         self._vault_counsellor_with_vault(user)
         for case in self:
             case._vault_require_key()
@@ -374,6 +420,7 @@ class VpCase(models.Model):
     def action_revoke(self, user):
         user = self._counsellor_arg(user)
         self._check_own_case(deputy_allowed=False)
+        self._vault_log_foreign_keys()
         for case in self:
             case._vault_require_key()
         result = super().action_revoke(user)
@@ -386,6 +433,7 @@ class VpCase(models.Model):
     def action_hand_over(self, user):
         user = self._counsellor_arg(user)
         self._check_own_case(deputy_allowed=False)
+        self._vault_log_foreign_keys()
         self._vault_counsellor_with_vault(user)
         keys = {}
         for case in self:
