@@ -14,6 +14,8 @@ from . import res_users
 from . import case_dashboard
 from . import vault_case
 from . import vault_log
+from . import vault_readers
+from . import vault_directory
 from . import counsellor
 from . import appointment_slots
 from . import appointment
