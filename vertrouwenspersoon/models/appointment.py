@@ -58,7 +58,10 @@ class VpAppointment(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Booked by (user)", ondelete="set null", index=True
     )
-    partner_id = fields.Many2one("res.partner", string="Booked by", ondelete="set null")
+    # cascade: erasing a person erases their bookings, and Privacy Lookup (which lists
+    # every non-cascading link to a partner, names included) reveals no confidential
+    # booking to an administrator
+    partner_id = fields.Many2one("res.partner", string="Booked by", ondelete="cascade")
     contact_name = fields.Char(string="Name")
     contact_email = fields.Char(string="E-mail")
     contact_phone = fields.Char(string="Phone")
@@ -427,6 +430,8 @@ class VpAppointment(models.Model):
                     self.channel
                 ],
                 "url": url,
+                # the counsellor's reply, decrypted in their own request (never stored plain)
+                "message": self.env.context.get("vp_booker_message") or "",
             },
         )
         cancel = kind in ("cancelled", "declined")

@@ -25,7 +25,7 @@ class VpAppointment(models.Model):
     _name = "vp.appointment"
     _inherit = ["vp.appointment", "vp.vault.drop.mixin"]
 
-    _vault_fields = ("note", "callback_phone", "contact_name", "contact_phone")
+    _vault_fields = ("note", "callback_phone", "contact_name", "contact_phone", "decline_message")
 
     note = encrypted_field(fields.Text, "note", compute=COMPUTE)
     callback_phone = encrypted_field(fields.Char, "callback_phone", compute=COMPUTE)
@@ -35,6 +35,9 @@ class VpAppointment(models.Model):
     callback_phone_enc = fields.Text(copy=False)
     contact_name_enc = fields.Text(copy=False)
     contact_phone_enc = fields.Text(copy=False)
+    # the counsellor's reply goes to the booker by e-mail only; kept for the counsellor
+    decline_message = encrypted_field(fields.Text, "decline_message", compute=COMPUTE)
+    decline_message_enc = fields.Text(copy=False)
     vault_locked = fields.Boolean(compute="_compute_vault_locked", string="Vault locked")
 
     def _vault_drop_readers(self):
@@ -153,3 +156,28 @@ class VpAppointment(models.Model):
                     )
                 )
         return super().write(vals)
+
+    # ------------------------------------------------------------------ replies
+
+    def _booker_message(self):
+        """The counsellor's reply in plain, for the e-mail sent now in their request."""
+        self.ensure_one()
+        message = self.decline_message
+        if message and message in self._vault_placeholders():
+            raise UserError(
+                self.env._(
+                    "Unlock your vault first: your message to the employee is stored "
+                    "encrypted and goes out by e-mail."
+                )
+            )
+        return message or ""
+
+    def action_decline(self):
+        for appointment in self:
+            message = appointment._booker_message()
+            super(VpAppointment, appointment.with_context(vp_booker_message=message)).action_decline()
+
+    def action_propose(self):
+        for appointment in self:
+            message = appointment._booker_message()
+            super(VpAppointment, appointment.with_context(vp_booker_message=message)).action_propose()

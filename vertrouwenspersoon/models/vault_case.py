@@ -250,7 +250,14 @@ class VpCase(models.Model):
     _name = "vp.case"
     _inherit = ["vp.case", "vp.vault.content.mixin"]
 
-    _vault_fields = ("melder_name", "melder_contact", "others_involved", "description", "notes")
+    _vault_fields = (
+        "melder_name",
+        "melder_contact",
+        "others_involved",
+        "description",
+        "notes",
+        "retention_reason",
+    )
 
     melder_name = _encrypted(fields.Char, "melder_name")
     melder_contact = _encrypted(fields.Char, "melder_contact")
@@ -262,6 +269,9 @@ class VpCase(models.Model):
     others_involved_enc = fields.Text(copy=False)
     description_enc = fields.Text(copy=False)
     notes_enc = fields.Text(copy=False)
+    # why the counsellor keeps the case longer tells about the case: content too
+    retention_reason = _encrypted(fields.Text, "retention_reason")
+    retention_reason_enc = fields.Text(copy=False)
     vault_key_ids = fields.One2many("vp.case.key", "case_id", string="Wrapped case keys")
     vault_locked = fields.Boolean(
         compute="_compute_vault_locked",

@@ -21,3 +21,4 @@ from . import test_time_security
 from . import test_time_case
 from . import test_vault_readers
 from . import test_vault_colleagues
+from . import test_vault_plaintext
