@@ -623,9 +623,7 @@ def test_companion_modules():
     """The companion modules, or a SetupError naming the missing one."""
     import odoo.addons
 
-    folders = [Path(p) for p in addons_path().split(",")] + [
-        Path(p) for p in odoo.addons.__path__
-    ]
+    folders = [Path(p) for p in addons_path().split(",")] + [Path(p) for p in odoo.addons.__path__]
     for name in TEST_COMPANION_MODULES:
         if not any((folder / name / "__manifest__.py").exists() for folder in folders):
             fail(

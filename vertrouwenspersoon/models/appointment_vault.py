@@ -173,11 +173,17 @@ class VpAppointment(models.Model):
         return message or ""
 
     def action_decline(self):
+        result = True
         for appointment in self:
             message = appointment._booker_message()
-            super(VpAppointment, appointment.with_context(vp_booker_message=message)).action_decline()
+            replying = appointment.with_context(vp_booker_message=message)
+            result = super(VpAppointment, replying).action_decline()
+        return result
 
     def action_propose(self):
+        result = True
         for appointment in self:
             message = appointment._booker_message()
-            super(VpAppointment, appointment.with_context(vp_booker_message=message)).action_propose()
+            replying = appointment.with_context(vp_booker_message=message)
+            result = super(VpAppointment, replying).action_propose()
+        return result

@@ -76,7 +76,9 @@ class VpCase(models.Model):
 
     def init(self):
         result = super().init()
-        encrypt_legacy_columns(self, lambda case, fname, value: case._encrypt_legacy_value(fname, value))
+        encrypt_legacy_columns(
+            self, lambda case, fname, value: case._encrypt_legacy_value(fname, value)
+        )
         self._scrub_legacy_retention_log()
         return result
 

@@ -21,7 +21,7 @@ NOTE = "Gesprek met Zeldzaamnaam over Zonnebloem"
 def row_text(env, table, record_id):
     """A whole table row as the database administrator reads it."""
     env.flush_all()
-    env.cr.execute(f"SELECT t::text FROM {table} t WHERE id = %s", [record_id])  # noqa: S608
+    env.cr.execute(f"SELECT t::text FROM {table} t WHERE id = %s", [record_id])
     return env.cr.fetchone()[0]
 
 
@@ -60,9 +60,7 @@ class TestVaultPlaintext(CaseCommon):
             ("vp_case_retention_extend", wizard.id),
         ):
             self.assertNotIn("Zeldzaamnaam doet", row_text(self.env, table, record_id), table)
-        self.env.cr.execute(
-            "SELECT description FROM vp_security_log WHERE case_id = %s", [case.id]
-        )
+        self.env.cr.execute("SELECT description FROM vp_security_log WHERE case_id = %s", [case.id])
         self.assertFalse([d for (d,) in self.env.cr.fetchall() if "aangifte" in d])
         for user in self.outsiders:
             self.assertFalse(case.with_user(user).sudo().retention_reason, user.login)
@@ -121,9 +119,7 @@ class TestVaultPlaintext(CaseCommon):
             " AND case_id = %s",
             [case.id],
         )
-        self.assertEqual(
-            cr.fetchone()[0], f"Retention of case {case.name} extended to 2030-01-31."
-        )
+        self.assertEqual(cr.fetchone()[0], f"Retention of case {case.name} extended to 2030-01-31.")
 
     # ------------------------------------------------------------------ time entries
 

@@ -207,7 +207,9 @@ class TestVaultReadersBooking(BookingFixture, VaultCaseCommon):
         slot = self.other_profile._free_slots()[self.other_profile.id][0]
         with self.assertRaises(UserError):
             self.book(profile=self.other_profile, start=slot, note="Vertrouwelijk")
-        self.assertFalse(self.Appointment.search([("counsellor_id", "=", self.other_counsellor.id)]))
+        self.assertFalse(
+            self.Appointment.search([("counsellor_id", "=", self.other_counsellor.id)])
+        )
 
 
 @tagged("post_install", "-at_install")
