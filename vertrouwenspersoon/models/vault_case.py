@@ -372,9 +372,7 @@ class VpCase(models.Model):
     def _vault_foreign_keys(self):
         """Key rows of these cases held by someone who is not a reader (planted with
         sudo or SQL, or left to a counsellor who has left the group)."""
-        rows = self.env["vp.case.key"].sudo().search([("case_id", "in", self.ids)])
-        readers = {case.id: self._vault_readers(case) for case in self.sudo()}
-        return rows.filtered(lambda row: row.user_id not in readers[row.case_id.id])
+        return self.env["vp.case.key"]._foreign_rows(case_ids=self.ids)
 
     def _vault_log_foreign_keys(self):
         """Before re-keying drops them, log the key rows of non-readers: never unnoticed."""
