@@ -492,13 +492,16 @@ class VpCaseDocument(models.Model):
     _name = "vp.case.document"
     _inherit = ["vp.case.document", "vp.vault.content.mixin"]
 
-    _vault_fields = ("datas",)
+    # the file name ("verslag gesprek met ...") can name a person: content too
+    _vault_fields = ("datas", "name")
     _vault_binary_fields = ("datas",)
 
     datas = fields.Binary(
         compute="_compute_vault_content", inverse="_inverse_datas", store=False, attachment=False
     )
     datas_enc = fields.Text(copy=False)
+    name = _encrypted(fields.Char, "name")
+    name_enc = fields.Text(copy=False)
 
     def _vault_case(self):
         return self.case_id

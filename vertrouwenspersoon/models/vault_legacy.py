@@ -37,6 +37,8 @@ def encrypt_legacy_columns(model, encrypt):
         rows = [(record_id, value) for record_id, value in cr.fetchall() if value]
         waiting = 0
         for record_id, value in rows:
+            if isinstance(value, memoryview):  # an old binary column
+                value = bytes(value)
             record = model.sudo().browse(record_id)
             envelope = encrypt(record, fname, value)
             if envelope is None:
@@ -76,15 +78,13 @@ class VpCase(models.Model):
 
     def init(self):
         result = super().init()
-        encrypt_legacy_columns(
-            self, lambda case, fname, value: case._encrypt_legacy_value(fname, value)
-        )
+        encrypt_legacy_columns(self, self._encrypt_legacy_value)
         self._scrub_legacy_retention_log()
         return result
 
-    def _encrypt_legacy_value(self, fname, value):
-        readers = _with_vault(self.env, self._vault_readers(self))
-        return None if readers is None else self._vault_drop_for(readers, fname, value)
+    def _encrypt_legacy_value(self, case, fname, value):
+        readers = _with_vault(self.env, self._vault_readers(case))
+        return None if readers is None else case._vault_drop_for(readers, fname, value)
 
     def _scrub_legacy_retention_log(self):
         """Older builds wrote the reason for an extension into the log line."""
@@ -96,3 +96,16 @@ class VpCase(models.Model):
                AND description ~ '\d{4}-\d{2}-\d{2}: '
             """
         )
+
+
+class VpCaseDocument(models.Model):
+    _inherit = "vp.case.document"
+
+    def init(self):
+        result = super().init()
+        encrypt_legacy_columns(self, self._encrypt_legacy_value)
+        return result
+
+    def _encrypt_legacy_value(self, document, fname, value):
+        readers = _with_vault(self.env, self._vault_readers(document.case_id))
+        return None if readers is None else document._vault_drop_for(readers, fname, value)

@@ -100,6 +100,11 @@ class TestVaultPlaintext(CaseCommon):
         self.env.flush_all()
         cr.execute("ALTER TABLE vp_case ADD COLUMN retention_reason text")
         cr.execute("UPDATE vp_case SET retention_reason = %s WHERE id = %s", [REASON, case.id])
+        cr.execute("ALTER TABLE vp_case_document ADD COLUMN name varchar")
+        cr.execute(
+            "UPDATE vp_case_document SET name = %s WHERE id = %s",
+            ["gesprek Zeldzaamnaam.pdf", self.document.id],
+        )
         cr.execute("ALTER TABLE vp_time_entry ADD COLUMN note varchar")
         cr.execute("UPDATE vp_time_entry SET note = %s WHERE id = %s", [NOTE, entry.id])
         cr.execute(
@@ -109,7 +114,10 @@ class TestVaultPlaintext(CaseCommon):
         )
         self.env["vp.case"].init()
         self.env["vp.time.entry"].init()
+        self.env["vp.case.document"].init()
         self.env.invalidate_all()
+        self.assertFalse(sql.column_exists(cr, "vp_case_document", "name"))
+        self.assertEqual(self.document.with_user(self.counsellor).name, "gesprek Zeldzaamnaam.pdf")
         self.assertFalse(sql.column_exists(cr, "vp_case", "retention_reason"))
         self.assertFalse(sql.column_exists(cr, "vp_time_entry", "note"))
         self.assertEqual(case.retention_reason, REASON)
@@ -120,6 +128,20 @@ class TestVaultPlaintext(CaseCommon):
             [case.id],
         )
         self.assertEqual(cr.fetchone()[0], f"Retention of case {case.name} extended to 2030-01-31.")
+
+    # ------------------------------------------------------------------ documents
+
+    def test_document_file_name_is_content(self):
+        document = (
+            self.env["vp.case.document"]
+            .with_user(self.counsellor)
+            .create({"case_id": self.case.id, "name": "aangifte Zeldzaamnaam.pdf", "datas": "SGk="})
+        )
+        self.assertEqual(document.name, "aangifte Zeldzaamnaam.pdf")
+        self.assertNotIn("Zeldzaamnaam", row_text(self.env, "vp_case_document", document.id))
+        for user in self.outsiders:
+            self.assertFalse(document.with_user(user).sudo().name, user.login)
+            self.assertNotIn("Zeldzaamnaam", document.with_user(user).sudo().display_name or "")
 
     # ------------------------------------------------------------------ time entries
 
