@@ -61,15 +61,12 @@ class VpAppointmentPortal(CustomerPortal):
         )
 
     def _vp_profiles(self):
-        return (
-            request.env["vp.counsellor"]
-            .sudo()
-            .search([("active", "=", True), ("user_id.active", "=", True)])
-        )
+        profiles = request.env["vp.counsellor"].sudo()
+        return profiles.search(profiles._bookable_domain())
 
     def _vp_profile(self, profile_id):
         profile = request.env["vp.counsellor"].sudo().browse(profile_id).exists()
-        if not profile or not profile.active or not profile.user_id.active:
+        if not profile or not profile._is_bookable():
             return None
         return profile
 

@@ -20,6 +20,10 @@ from . import vault_integrity
 from . import vault_log
 from . import config_guard
 from . import config_guard_refusals
+from . import vault_readers
+from . import vault_directory
+from . import vault_legacy
+from . import case_retention_vault
 from . import counsellor
 from . import appointment_slots
 from . import appointment
@@ -33,6 +37,7 @@ from . import budget
 from . import counsellor_contract
 from . import time_demo
 from . import time_case
+from . import time_entry_vault
 from . import report_suppression
 from . import counsellor_owned
 from . import awareness

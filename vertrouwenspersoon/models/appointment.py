@@ -58,7 +58,10 @@ class VpAppointment(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Booked by (user)", ondelete="set null", index=True
     )
-    partner_id = fields.Many2one("res.partner", string="Booked by", ondelete="set null")
+    # cascade: erasing a person erases their bookings, and Privacy Lookup (which lists
+    # every non-cascading link to a partner, names included) reveals no confidential
+    # booking to an administrator
+    partner_id = fields.Many2one("res.partner", string="Booked by", ondelete="cascade")
     contact_name = fields.Char(string="Name")
     contact_email = fields.Char(string="E-mail")
     contact_phone = fields.Char(string="Phone")
@@ -180,7 +183,7 @@ class VpAppointment(models.Model):
     @api.model
     def _check_bookable(self, profile, start, channel, exclude=None):
         profile = profile.sudo()
-        if not profile.exists() or not profile.active or not profile.user_id.active:
+        if not profile._is_bookable():
             raise UserError(self.env._("This counsellor cannot be booked (any more)."))
         if channel not in profile._channels():
             raise UserError(self.env._("Choose one of the ways this counsellor offers."))
@@ -427,6 +430,8 @@ class VpAppointment(models.Model):
                     self.channel
                 ],
                 "url": url,
+                # the counsellor's reply, decrypted in their own request (never stored plain)
+                "message": self.env.context.get("vp_booker_message") or "",
             },
         )
         cancel = kind in ("cancelled", "declined")

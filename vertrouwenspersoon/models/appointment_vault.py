@@ -25,7 +25,7 @@ class VpAppointment(models.Model):
     _name = "vp.appointment"
     _inherit = ["vp.appointment", "vp.vault.drop.mixin"]
 
-    _vault_fields = ("note", "callback_phone", "contact_name", "contact_phone")
+    _vault_fields = ("note", "callback_phone", "contact_name", "contact_phone", "decline_message")
 
     note = encrypted_field(fields.Text, "note", compute=COMPUTE)
     callback_phone = encrypted_field(fields.Char, "callback_phone", compute=COMPUTE)
@@ -35,10 +35,23 @@ class VpAppointment(models.Model):
     callback_phone_enc = fields.Text(copy=False)
     contact_name_enc = fields.Text(copy=False)
     contact_phone_enc = fields.Text(copy=False)
+    # the counsellor's reply goes to the booker by e-mail only; kept for the counsellor
+    decline_message = encrypted_field(fields.Text, "decline_message", compute=COMPUTE)
+    decline_message_enc = fields.Text(copy=False)
     vault_locked = fields.Boolean(compute="_compute_vault_locked", string="Vault locked")
 
     def _vault_drop_readers(self):
-        return self.sudo().counsellor_id
+        """The counsellor, while a counsellor: a user removed from the group (or an
+        administrator put on the appointment) receives nothing new."""
+        counsellor = self.sudo().counsellor_id
+        if not counsellor.has_group("vertrouwenspersoon.group_vp_counsellor"):
+            raise UserError(
+                self.env._(
+                    "%s is no longer a counsellor: nothing can be written for them.",
+                    counsellor.name,
+                )
+            )
+        return counsellor
 
     def init(self):
         result = super().init()
@@ -71,7 +84,9 @@ class VpAppointment(models.Model):
             with_vault = {
                 counsellor.id
                 for counsellor in records.counsellor_id
-                if (vault := self.env["vp.vault"]._vault_of(counsellor)) and vault.public_key
+                if (vault := self.env["vp.vault"]._vault_of(counsellor))
+                and vault.public_key
+                and counsellor.has_group("vertrouwenspersoon.group_vp_counsellor")
             }
             waiting = 0
             for record, (_id, value) in zip(records, rows, strict=True):
@@ -141,3 +156,34 @@ class VpAppointment(models.Model):
                     )
                 )
         return super().write(vals)
+
+    # ------------------------------------------------------------------ replies
+
+    def _booker_message(self):
+        """The counsellor's reply in plain, for the e-mail sent now in their request."""
+        self.ensure_one()
+        message = self.decline_message
+        if message and message in self._vault_placeholders():
+            raise UserError(
+                self.env._(
+                    "Unlock your vault first: your message to the employee is stored "
+                    "encrypted and goes out by e-mail."
+                )
+            )
+        return message or ""
+
+    def action_decline(self):
+        result = True
+        for appointment in self:
+            message = appointment._booker_message()
+            replying = appointment.with_context(vp_booker_message=message)
+            result = super(VpAppointment, replying).action_decline()
+        return result
+
+    def action_propose(self):
+        result = True
+        for appointment in self:
+            message = appointment._booker_message()
+            replying = appointment.with_context(vp_booker_message=message)
+            result = super(VpAppointment, replying).action_propose()
+        return result

@@ -95,13 +95,13 @@ class VpCase(models.Model):
             case.write(
                 {"retention_date": new_date, "retention_extended": True, "retention_reason": reason}
             )
+            # the reason is content (encrypted on the case); the log keeps none
             self.env["vp.security.log"].sudo()._log(
                 "retention_extend",
                 _(
-                    "Retention of case %(case)s extended to %(date)s: %(reason)s",
+                    "Retention of case %(case)s extended to %(date)s.",
                     case=case.name,
                     date=new_date,
-                    reason=reason,
                 ),
                 case=case,
             )

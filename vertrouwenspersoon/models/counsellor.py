@@ -93,6 +93,27 @@ class VpCounsellor(models.Model):
         if self.user_id and not self.name:
             self.name = self.user_id.name
 
+    @api.model
+    def _bookable_domain(self):
+        """Profiles employees may book: active, of an active user who is a counsellor
+        now (a user removed from the group is offered to nobody and receives nothing)."""
+        group = self.env.ref("vertrouwenspersoon.group_vp_counsellor")
+        return [
+            ("active", "=", True),
+            ("user_id.active", "=", True),
+            ("user_id.groups_id", "in", group.ids),
+        ]
+
+    def _is_bookable(self):
+        self.ensure_one()
+        profile = self.sudo()
+        return bool(
+            profile.exists()
+            and profile.active
+            and profile.user_id.active
+            and profile.user_id.has_group("vertrouwenspersoon.group_vp_counsellor")
+        )
+
     def _channels(self):
         """Keys of the channels this counsellor offers, in display order."""
         self.ensure_one()

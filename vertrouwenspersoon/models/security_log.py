@@ -85,8 +85,12 @@ class VpSecurityLog(models.Model):
                 ON CONFLICT (id) DO NOTHING;
             CREATE OR REPLACE FUNCTION vp_security_log_append_only() RETURNS trigger AS $$
             BEGIN
-                IF TG_OP = 'DELETE' OR ({changed}) THEN
+                -- lines written before the chain (no seq) may still be cleaned by upgrades
+                IF OLD.seq IS NOT NULL AND (TG_OP = 'DELETE' OR ({changed})) THEN
                     RAISE EXCEPTION 'vp_security_log is append-only';
+                END IF;
+                IF TG_OP = 'DELETE' THEN
+                    RETURN OLD;
                 END IF;
                 RETURN NEW;
             END $$ LANGUAGE plpgsql;

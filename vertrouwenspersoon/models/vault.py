@@ -25,6 +25,7 @@ from odoo.http import request
 
 from . import vault_crypto as vc
 from . import vault_gate
+from .vault_log import PRIVATE_EVENTS
 
 _logger = logging.getLogger(__name__)
 
@@ -509,7 +510,7 @@ class VpVault(models.Model):
         self.ensure_one()
         since = self.date_last_unlock
         self.sudo().write({"date_last_unlock": fields.Datetime.now()})
-        return self._events_since(since)
+        return self._events_since(since) + self._reader_finding_events()
 
     def _events_since(self, since):
         if "vp.security.log" not in self.env:
@@ -522,6 +523,10 @@ class VpVault(models.Model):
             ("actor_id", "=", self.env.uid),
             ("user_id", "=", self.env.uid),
             ("date", ">", since or self.create_date),
+            # a colleague's own vault activity is theirs alone
+            "|",
+            ("event", "not in", PRIVATE_EVENTS),
+            ("user_id", "=", self.env.uid),
         ]
         logs = self.env["vp.security.log"].sudo().search(domain, order="date desc", limit=50)
         return [

@@ -19,6 +19,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from . import vault_crypto as vc
+from .res_users import COUNSELLOR_GROUP
 from .vault_drop import DROP_PREFIX, encrypted_field
 
 _encrypted = encrypted_field
@@ -56,8 +57,26 @@ class VpVaultContentMixin(models.AbstractModel):
     # ------------------------------------------------------------------ keys
 
     def _vault_readers(self, case):
+        """Who may read the case: its counsellor and deputies who are counsellors now.
+
+        Computed from the case alone, never from key rows or vaults found in the
+        database: an administrator (sudo) or a DBA (SQL) can plant those.
+        """
         case = case.sudo()
-        return case.counsellor_id | case.deputy_ids
+        return (case.counsellor_id | case.deputy_ids).filtered(
+            lambda user: user.has_group(COUNSELLOR_GROUP)
+        )
+
+    def _vault_check_readers(self, case, readers):
+        if not readers:
+            raise UserError(
+                self.env._(
+                    "Case %s has no counsellor who may read it: hand it over to a "
+                    "counsellor first.",
+                    case.sudo().name,
+                )
+            )
+        return readers
 
     def _vault_case_key(self, case, cache=None):
         """The case data key for the current user, or None (locked or not a reader)."""
@@ -94,7 +113,7 @@ class VpVaultContentMixin(models.AbstractModel):
         """A new data key, wrapped for every reader (public keys only: no unlock)."""
         data_key = vc.random_key()
         keys = self.env["vp.case.key"].sudo()
-        for user in self._vault_readers(case):
+        for user in self._vault_check_readers(case, self._vault_readers(case)):
             keys.create(
                 {
                     "case_id": case.id,
@@ -234,9 +253,12 @@ class VpVaultContentMixin(models.AbstractModel):
         return key
 
     def _vault_drop(self, case, fname, value):
-        """Encrypt for every reader's public key; no unlock and no case key needed."""
-        rows = self.env["vp.case.key"].sudo().search([("case_id", "=", case.id)])
-        return self._vault_drop_for(rows.user_id, fname, value)
+        """Encrypt for every reader's public key; no unlock and no case key needed.
+
+        The readers come from the case, not from its key rows (see _vault_readers).
+        """
+        readers = self._vault_check_readers(case, self._vault_readers(case))
+        return self._vault_drop_for(readers, fname, value)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -252,7 +274,14 @@ class VpCase(models.Model):
     _name = "vp.case"
     _inherit = ["vp.case", "vp.vault.content.mixin"]
 
-    _vault_fields = ("melder_name", "melder_contact", "others_involved", "description", "notes")
+    _vault_fields = (
+        "melder_name",
+        "melder_contact",
+        "others_involved",
+        "description",
+        "notes",
+        "retention_reason",
+    )
 
     melder_name = _encrypted(fields.Char, "melder_name")
     melder_contact = _encrypted(fields.Char, "melder_contact")
@@ -264,6 +293,9 @@ class VpCase(models.Model):
     others_involved_enc = fields.Text(copy=False)
     description_enc = fields.Text(copy=False)
     notes_enc = fields.Text(copy=False)
+    # why the counsellor keeps the case longer tells about the case: content too
+    retention_reason = _encrypted(fields.Text, "retention_reason")
+    retention_reason_enc = fields.Text(copy=False)
     vault_key_ids = fields.One2many("vp.case.key", "case_id", string="Wrapped case keys")
     vault_locked = fields.Boolean(
         compute="_compute_vault_locked",
@@ -338,8 +370,9 @@ class VpCase(models.Model):
             new_key = old_key
             readers = self._vault_readers(self)
             existing = keys.search([("case_id", "=", self.id)])
-            existing.filtered(lambda k: k.user_id not in readers).unlink()
-            for user in readers - existing.user_id:
+            foreign = existing.filtered(lambda k: k.user_id not in readers)
+            foreign.unlink()
+            for user in readers - (existing - foreign).user_id:
                 keys.create(
                     {
                         "case_id": self.id,
@@ -363,6 +396,26 @@ class VpCase(models.Model):
         """Vault checks only for a counsellor: anything else is refused by the case code."""
         if user and user.has_group("vertrouwenspersoon.group_vp_counsellor"):
             self.env["vp.vault"]._public_key_of(user)  # they need a vault to receive a key
+
+    def _vault_foreign_keys(self):
+        """Key rows of these cases held by someone who is not a reader (planted with
+        sudo or SQL, or left to a counsellor who has left the group)."""
+        return self.env["vp.case.key"]._foreign_rows(case_ids=self.ids)
+
+    def _vault_log_foreign_keys(self):
+        """Before re-keying drops them, log the key rows of non-readers: never unnoticed."""
+        for row in self._vault_foreign_keys():
+            self.env["vp.security.log"].sudo()._log(
+                "vault_foreign_key",
+                self.env._(
+                    "Case %(case)s held a key for %(user)s, who is not its counsellor or a "
+                    "deputy; it was removed and nothing new is encrypted for them.",
+                    case=row.case_id.name,
+                    user=row.user_id.name,
+                ),
+                case=row.case_id,
+                user=row.user_id,
+            )
 
     def _vault_check_verified_key(self, user):
         """Share only with the key the counsellor saw at their last unlock: a colleague's
@@ -402,6 +455,7 @@ class VpCase(models.Model):
     def action_share_with(self, user):
         user = self._counsellor_arg(user)
         self._check_own_case(deputy_allowed=False)
+        self._vault_log_foreign_keys()
         self._vault_counsellor_with_vault(user)
         for case in self:
             case._vault_require_key()
@@ -415,6 +469,7 @@ class VpCase(models.Model):
     def action_revoke(self, user):
         user = self._counsellor_arg(user)
         self._check_own_case(deputy_allowed=False)
+        self._vault_log_foreign_keys()
         for case in self:
             case._vault_require_key()
         result = super().action_revoke(user)
@@ -427,6 +482,7 @@ class VpCase(models.Model):
     def action_hand_over(self, user):
         user = self._counsellor_arg(user)
         self._check_own_case(deputy_allowed=False)
+        self._vault_log_foreign_keys()
         self._vault_counsellor_with_vault(user)
         keys = {}
         for case in self:
@@ -477,13 +533,16 @@ class VpCaseDocument(models.Model):
     _name = "vp.case.document"
     _inherit = ["vp.case.document", "vp.vault.content.mixin"]
 
-    _vault_fields = ("datas",)
+    # the file name ("verslag gesprek met ...") can name a person: content too
+    _vault_fields = ("datas", "name")
     _vault_binary_fields = ("datas",)
 
     datas = fields.Binary(
         compute="_compute_vault_content", inverse="_inverse_datas", store=False, attachment=False
     )
     datas_enc = fields.Text(copy=False)
+    name = _encrypted(fields.Char, "name")
+    name_enc = fields.Text(copy=False)
 
     def _vault_case(self):
         return self.case_id

@@ -1,6 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import fields, models
 
+# A counsellor's own vault activity: shown to nobody else (record rule
+# vp_security_log_rule_private_activity, events shown at unlock).
+PRIVATE_EVENTS = (
+    "vault_unlock_failed",
+    "vault_passphrase_changed",
+    "vault_recovered",
+    "vault_recovery_code",
+)
+
 
 class VpSecurityLog(models.Model):
     """Vault events in the counsellors' security log."""
@@ -15,6 +24,7 @@ class VpSecurityLog(models.Model):
             ("vault_recovered", "Vault recovered with recovery code"),
             ("vault_recovery_code", "New vault recovery code"),
             ("vault_key_changed", "Public key changed"),
+            ("vault_foreign_key", "Case key of a non-reader"),
         ],
         ondelete={
             "vault_setup": "cascade",
@@ -23,5 +33,6 @@ class VpSecurityLog(models.Model):
             "vault_recovered": "cascade",
             "vault_recovery_code": "cascade",
             "vault_key_changed": "cascade",
+            "vault_foreign_key": "cascade",
         },
     )

@@ -21,3 +21,6 @@ from . import test_time_security
 from . import test_time_case
 from . import test_vault_admin_attacks
 from . import test_vault_admin_http
+from . import test_vault_readers
+from . import test_vault_colleagues
+from . import test_vault_plaintext

@@ -218,6 +218,11 @@ class TestAppointmentFlow(BookingFixture, TransactionCase):
         with self.assertRaises(UserError):
             second.with_user(self.counsellor).action_decline()  # no message yet
         second.with_user(self.counsellor).write({"decline_message": "I am on leave then."})
+        with self.assertRaisesRegex(UserError, "Unlock"):  # the message is encrypted
+            second.with_user(self.counsellor).action_decline()
+        self.env(user=self.counsellor)["vp.vault"].unlock(VAULT_PASS)
+        self.addCleanup(self.env(user=self.counsellor)["vp.vault"].lock)
+        self.env.invalidate_all()  # unlocking is another request in the browser
         second.with_user(self.counsellor).action_decline()
         self.assertEqual(second.state, "declined")
         self.assertFalse(second.event_id)

@@ -12,6 +12,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.vertrouwenspersoon.models.time_summary import elapsed_fraction, indicator_for
 
+from .common import setup_vaults
+
 
 class VpTimeCommon(TransactionCase):
     @classmethod
@@ -26,6 +28,8 @@ class VpTimeCommon(TransactionCase):
         cls.functional_admin = new_test_user(
             cls.env, "vp_t_manager", groups="vertrouwenspersoon.group_vp_manager"
         )
+        # a time entry's note is encrypted for its counsellor: they need a vault
+        setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])
         cls.Entry = cls.env["vp.time.entry"].with_user(cls.counsellor)
         cls.year = date.today().year - 5  # a past year without demo budgets
         cls.budget = cls.env["vp.budget"].create(

@@ -4,7 +4,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import setup_vaults
 from .test_time import VpTimeCommon
 
 
@@ -15,7 +14,6 @@ class TestTimeCase(VpTimeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        setup_vaults(cls, cls.counsellor)  # case content is encrypted for the counsellor
         cls.case = (
             cls.env["vp.case"]
             .with_user(cls.counsellor)

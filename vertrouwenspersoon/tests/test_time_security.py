@@ -4,6 +4,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import setup_vaults
+
 ROLES = {
     # internal attackers may export, so export_data reaches the access check
     "hr_officer": "hr.group_hr_user,base.group_allow_export",
@@ -37,6 +39,8 @@ class TestTimeSecurity(TransactionCase):
             role: new_test_user(cls.env, f"vp_ts_{role}", groups=groups)
             for role, groups in ROLES.items()
         }
+        # a time entry's note is encrypted for its counsellor: they need a vault
+        setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])
         cls.year = date.today().year - 5  # a past year without demo budgets
         budget = cls.env["vp.budget"].create(
             {"year": cls.year, "cost_category": "literature", "amount": 100.0}
