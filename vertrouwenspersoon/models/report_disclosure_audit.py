@@ -42,6 +42,8 @@ def reading(display, table_hidden):
         return 1, int(small.group(1)) - 1
     if text == "x":
         return (0, BIG) if table_hidden else (None, BIG)  # None: the threshold
+    if text == ".":  # not published at all: any number, zero included
+        return 0, BIG
     return None
 
 
@@ -51,7 +53,7 @@ def observations(scope, figures):
     ``figures`` is the published snapshot of a report (``figures_json``): only the
     displayed texts and the hidden-table notes are read, never the statuses.
     """
-    t = int(figures["threshold"])
+    thresholds = figures.get("thresholds", {})
     found = []
 
     def add(year, table, row, cell, table_hidden=False):
@@ -61,7 +63,9 @@ def observations(scope, figures):
         if bounds is None:
             return
         lo, hi = bounds
-        found.append((int(year), table, row, scope, t if lo is None else lo, hi))
+        if lo is None:  # "x" next to "< t" cells: at least t
+            lo = int(thresholds.get(str(year), figures["threshold"]))
+        found.append((int(year), table, row, scope, lo, hi))
 
     for year, headline in figures["headline"].items():
         add(year, "new", "", headline["new"])
@@ -183,11 +187,20 @@ class Year:
                     for r in self.rows[table]
                 )
                 hi = min(hi, cap)
+        hi = min(hi, self.cell("new", "", ORG)[1])
         if hi >= BIG:
-            # Nothing bounds it: values far above its minimum only widen the ranges,
-            # so leaving them out can make the audit stricter, never more lenient.
-            hi = lo + 2 * self.t + 2
+            # Nothing bounds it: values far above what the tables need only widen the
+            # ranges, so leaving them out can make the audit stricter, never more lenient.
+            hi = lo + self._floor_total() + 2 * self.t + 2
         return lo, hi
+
+    def _floor_total(self):
+        """The fewest cases the published rows of the organisation require."""
+        floor = 0
+        for table, mode in self.modes.items():
+            if mode == "partition":
+                floor = max(floor, sum(self.cell(table, r, ORG)[0] for r in self.rows[table]))
+        return floor
 
     def find(self, spans, fix=None):
         """Numbers of new cases per counsellor within ``spans`` for which every table
@@ -428,11 +441,13 @@ def audit(reports, counsellors, modes, threshold):
         for table in figures["tables"]:
             shown = {row["key"] for row in table["rows"]}
             for year in figures["years"]:
-                if int(year) in years:
+                if int(year) in years and table["key"] in modes:
                     years[int(year)].rows[table["key"]].update(shown)
     # a row a report does not list is a zero for that report's scope
     for scope, figures in reports:
         for table in figures["tables"]:
+            if table["key"] not in modes:
+                continue
             shown = {row["key"] for row in table["rows"]}
             for year in figures["years"]:
                 state = years[int(year)]

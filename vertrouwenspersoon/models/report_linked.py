@@ -24,6 +24,7 @@ pattern would, never less. ``report_disclosure_audit`` checks the result indepen
 """
 
 from collections import deque
+from itertools import pairwise
 
 from . import report_suppression as rs
 
@@ -74,8 +75,10 @@ class Cover:
                 self.val[key, r, ORG] = sum(self.val[key, r, c] for c in self.counsellors)
         for key in SCALARS:
             for c in self.counsellors:
-                self.val[key, "", c] = counts[c][key]
-            self.val[key, "", ORG] = sum(counts[c][key] for c in self.counsellors)
+                self.val[key, "", c] = counts[c].get(key, 0)
+            self.val[key, "", ORG] = sum(self.val[key, "", c] for c in self.counsellors)
+        self.hours = {c: counts[c].get("hours", 0.0) for c in self.counsellors}
+        self.hours[ORG] = sum(self.hours.values())
         self._protect_columns()
 
     # ------------------------------------------------------------ first pass
@@ -246,7 +249,7 @@ class Cover:
         if not path:
             return False
         delta = {}
-        for a, b in zip(path, path[1:], strict=False):
+        for a, b in pairwise(path):
             if a[0] == "s":  # scope -> row: y falls
                 delta[b[1], a[1]] = -1
             else:  # row -> scope: y rises
@@ -340,15 +343,22 @@ class Cover:
                         self._hide_column(table, s)
                         self._hide_column(table, partners[0][2])
                 return True
-            if key == "new":
-                # Every N is hidden already: open up the tables of the hidden scopes.
-                changed = False
-                for other in self.scopes:
-                    if self.hidden("new", "", other):
-                        for table in self.table_keys:
-                            changed |= self._hide_column(table, other)
+            # Small numbers that add up exactly (1 + 1 = 2 with a threshold of 3):
+            # not published at all ("."), zero included.
+            changed = False
+            for other in self.scopes:
+                if self.st[key, "", other] == rs.PRIMARY:
+                    self.st[key, "", other] = rs.HIDDEN
+                    changed = True
+            if changed or key != "new":
                 return changed
-            return False
+            # Every N is hidden already: open up the tables of the hidden scopes.
+            changed = False
+            for other in self.scopes:
+                if self.hidden("new", "", other):
+                    for table in self.table_keys:
+                        changed |= self._hide_column(table, other)
+            return changed
         row_cells = [(key, r, o) for o in self.scopes if o != s]
         column_cells = [(key, other, s) for other in self.rows[key] if other != r]
         for cells in (row_cells, column_cells):
@@ -387,10 +397,12 @@ class Cover:
 
     def column(self, s, hours_hidden=()):
         t = self.t
-        column = {
-            key: rs.published_cell(self.val[key, "", s], self.st[key, "", s], t) for key in SCALARS
-        }
-        column["hours_hidden"] = s in hours_hidden
+        column = {}
+        for key in SCALARS:
+            column[key] = rs.published_cell(self.val[key, "", s], self.st[key, "", s], t)
+            if self.st[key, "", s] == rs.HIDDEN:
+                column[key]["d"] = "."  # not published: any number, zero included
+        column["hours"] = None if s in hours_hidden else round(self.hours[s], 1)
         tables = {}
         for key in self.table_keys:
             cells = {
@@ -406,6 +418,22 @@ class Cover:
         """{scope: protected column}: cells as :func:`report_suppression.published_cell`."""
         hours_hidden = self._hours_hidden()
         return {s: self.column(s, hours_hidden) for s in self.scopes}
+
+
+def zero_column(org_column):
+    """The column of a counsellor without cases in the year: every count a published 0."""
+    zero = rs.published_cell(0, rs.PUBLISHED, 3)
+    column = {key: dict(zero) for key in SCALARS}
+    column["hours"] = 0.0
+    column["tables"] = {
+        key: {
+            "cells": {r: dict(zero) for r in table["cells"]},
+            "total": dict(zero),
+            "hidden": False,
+        }
+        for key, table in org_column["tables"].items()
+    }
+    return column
 
 
 def protect_year(counts, threshold, modes):
