@@ -751,7 +751,7 @@ class VpAnnualReport(models.Model):
     def action_fix_figures(self):
         """Compute and fix the organisation-wide figures of a closed year (drafts)."""
         self.check_access("write")
-        for rec in self:
+        for rec in self.filtered(lambda r: r.state == "draft" and r.scope == "company"):
             rec._compute_figures(fix=True)
         self.invalidate_recordset(["figures_html"])
         return True

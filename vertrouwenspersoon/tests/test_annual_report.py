@@ -215,7 +215,9 @@ class TestAnnualReportOutputs(ReportUsersMixin, HttpCase):
         self.assertIn("< 5", values)
         self.assertIn(23, values)
         # the note explains the rule, the joint protection of all reports included
-        self.assertTrue(any("protected together" in str(v) for v in values))
+        self.assertTrue(
+            any("protected together" in str(v) or "beschermen we samen" in str(v) for v in values)
+        )
         threshold = self.figures_of(report)["threshold"]
         # Only amounts and hours may be small numbers; the count sheets hold none.
         for title, rows in sheets.items():

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, TransactionCase, new_test_user, tagged
 
 from ..models import report_disclosure_audit as auditor
@@ -253,7 +253,9 @@ class LinkedReportsMixin(ReportUsersMixin):
 
     def _published(self):
         """Every published report of the company as the board reads it: (scope, figures)."""
-        reports = self.Report.with_user(self.director).search([("state", "=", "published")])
+        reports = self.Report.with_user(self.director).search(
+            [("state", "=", "published"), ("year", "<=", YEAR + 2)]  # no demo reports
+        )
         return [
             ("org" if r.scope == "company" else str(r.counsellor_id.id), r._get_figures())
             for r in reports
@@ -363,6 +365,16 @@ class TestLinkedReports(LinkedReportsMixin, TransactionCase):
             report = self._report("counsellor", self.counsellor2)
             report.with_user(self.counsellor2).action_publish()
         self.assertEqual(self.figures_of(report)["headline"][str(YEAR)]["new"]["d"], "9")
+
+    def test_fixed_counts_are_readable_by_nobody(self):
+        """The true counts per counsellor behind a fixed year stay on the server."""
+        with self._issue_source():
+            self._report("company", self.counsellor).action_publish()
+        Year = self.env["vp.annual.report.year"]
+        self.assertTrue(Year.sudo().search([("year", "=", YEAR)]).counts_json)
+        for user in (self.counsellor, self.director, self.functional_admin, self.settings_admin):
+            with self.assertRaises(AccessError):
+                Year.with_user(user).search_read([], ["counts_json"])
 
     def test_hours_cannot_be_subtracted(self):
         a, b = issue_example()
