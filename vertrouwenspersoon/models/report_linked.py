@@ -285,16 +285,17 @@ class Cover:
             if not (self.hidden(key, r, s) and lo <= self.val[key, r, s] + dx <= hi):
                 return False
         if self.modes[key] == "multi":
+            # no row above the new number of cases, the rows together at least that many
             for s, d in dn.items():
-                _lo, _hi = None, self.n(s) + d
-                col = 0
+                cases = self.n(s) + d
+                mentions = 0
                 for r in self.rows[key]:
                     dy = delta.get((r, s), 0)
                     x = self.val[key, r, s] + (dy if s != ORG else -dy)
-                    if x > _hi:
+                    if x > cases:
                         return False
-                    col += x
-                if col < _hi:
+                    mentions += x
+                if mentions < cases:
                     return False
         return delta
 
