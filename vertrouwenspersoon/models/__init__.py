@@ -42,5 +42,6 @@ from . import report_suppression
 from . import counsellor_owned
 from . import awareness
 from . import signal
+from . import annual_report_year
 from . import annual_report
 from . import annual_report_outputs

@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from . import report_linked as rl
 from . import report_suppression as rs
 
 DEFAULT_THRESHOLD = 5
@@ -160,7 +161,15 @@ class VpAnnualReport(models.Model):
                         name=rec.name,
                     )
                 )
-            figures = rec._compute_figures()
+            if not rec._year_is_closed(rec.year):
+                raise UserError(
+                    rec.env._(
+                        "The report of %(year)s can be published once the year is over: "
+                        "publishing fixes the figures of the year for every report.",
+                        year=rec.year,
+                    )
+                )
+            figures = rec._compute_figures(fix=True)
             super(VpAnnualReport, rec).write(
                 {
                     "figures_json": json.dumps(figures, sort_keys=True),
@@ -280,6 +289,87 @@ class VpAnnualReport(models.Model):
         tables["outcome"] = outcomes
         return result
 
+    def _query_cover_counts(self, year):
+        """Counts of ``year`` per counsellor of the company: {str(user id): counts}.
+
+        The same shape as ``_query_case_counts`` plus the contact moments, one entry per
+        counsellor with a new or carried-over case; the organisation is their sum.
+        """
+        Case = self._model("vp.case")
+        if Case is None:
+            return {}
+        start, end = self._period(year)
+        company = [("company_id", "=", self.company_id.id)]
+        new_domain = company + [("date_intake", ">=", start), ("date_intake", "<=", end)]
+        carried_domain = company + [
+            ("date_intake", "<", start),
+            "|",
+            ("date_closed", "=", False),
+            ("date_closed", ">=", start),
+        ]
+        counts = {}
+
+        def entry(user):
+            return counts.setdefault(
+                str(user.id),
+                {
+                    "new": 0,
+                    "carried": 0,
+                    "contacts": 0,
+                    "hours": 0.0,
+                    "tables": {key: {} for key, _mode in COUNT_TABLES},
+                },
+            )
+
+        for user, count in Case._read_group(new_domain, ["counsellor_id"], ["__count"]):
+            entry(user)["new"] = count
+        for user, count in Case._read_group(carried_domain, ["counsellor_id"], ["__count"]):
+            entry(user)["carried"] = count
+        for key, field in (
+            ("reporter_type", "reporter_type"),
+            ("accused_role", "accused_role"),
+            ("route", "route"),
+        ):
+            for user, value, count in Case._read_group(
+                new_domain, ["counsellor_id", field], ["__count"]
+            ):
+                entry(user)["tables"][key][value or "none"] = count
+        for key, field, code_field in (
+            ("category", "category_ids", "code"),
+            ("referral", "referral_ids", "code"),
+        ):
+            for user, record, count in Case._read_group(
+                new_domain, ["counsellor_id", field], ["__count"]
+            ):
+                code = (record[code_field] or str(record.id)) if record else "none"
+                table = entry(user)["tables"][key]
+                table[code] = table.get(code, 0) + count
+        closed_domain = new_domain + [("date_closed", "!=", False), ("date_closed", "<=", end)]
+        for user, value, count in Case._read_group(
+            closed_domain, ["counsellor_id", "outcome"], ["__count"]
+        ):
+            entry(user)["tables"]["outcome"][value or "unknown"] = count
+        for values in counts.values():
+            outcomes = values["tables"]["outcome"]
+            still_open = values["new"] - sum(outcomes.values())
+            if still_open:
+                outcomes["open"] = still_open
+        Contact = self._model("vp.case.contact")
+        if Contact is not None and counts:
+            domain = [
+                ("date", ">=", fields.Datetime.to_datetime(start)),
+                ("date", "<", fields.Datetime.to_datetime(date(year + 1, 1, 1))),
+                ("case_id.company_id", "=", self.company_id.id),
+            ]
+            for key, values in counts.items():
+                [(count, hours)] = Contact._read_group(
+                    domain + [("case_id.counsellor_id", "=", int(key))],
+                    [],
+                    ["__count", "duration:sum"],
+                )
+                values["contacts"], values["hours"] = count, hours or 0.0
+        return counts
+
     def _query_row_labels(self):
         """Labels of every row of the count tables, in the report language."""
         labels = {
@@ -389,86 +479,129 @@ class VpAnnualReport(models.Model):
             return "nl_NL"
         return self.env.lang or "en_US"
 
-    def _published_earlier(self, year):
-        """The figures of the latest published report of ``year`` in the same scope."""
-        domain = [
-            ("state", "=", "published"),
-            ("year", "=", year),
-            ("company_id", "=", self.company_id.id),
-            ("scope", "=", self.scope),
-        ]
-        if self.scope == "counsellor":
-            domain.append(("counsellor_id", "=", self.counsellor_id.id))
-        report = self.sudo().search(domain, order="version desc, id desc", limit=1)
-        return json.loads(report.figures_json) if report.figures_json else None
+    def _scope_key(self):
+        return rl.ORG if self.scope == "company" else str(self.counsellor_id.id)
 
-    def _protected_year(self, year, counts, forced=None):
-        """Protect the count tables of one year: {table: (cells by key, total cell)}."""
-        threshold = self.threshold
-        forced = forced or {}
-        protected = {}
-        for key, mode in COUNT_TABLES:
-            rows = [(k, k, v) for k, v in sorted(counts["tables"].get(key, {}).items())]
-            cells, total = rs.protect_rows(
-                rows,
-                threshold,
-                total=counts["new"],
-                mode=mode,
-                forced_keys=forced.get(key, ()),
+    def _year_is_closed(self, year):
+        return year < fields.Date.context_today(self).year
+
+    def _fixed_year(self, year):
+        return (
+            self.env["vp.annual.report.year"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id), ("year", "=", year)], limit=1)
+        )
+
+    def _fix_year(self, year):
+        """Fix the figures of ``year`` for every scope at once (see ``report_linked``)."""
+        fixed = self._fixed_year(year)
+        if fixed:
+            return fixed
+        counts = self._query_cover_counts(year)
+        try:
+            columns = rl.protect_year(counts, self.threshold, COUNT_TABLES)
+        except rl.ProtectionImpossible as error:
+            raise UserError(
+                self.env._(
+                    "The figures of %(year)s cannot be published safely. Whatever is "
+                    "hidden, the table '%(table)s' would let a reader who combines the "
+                    "reports of the organisation and of the counsellors calculate a small "
+                    "number. Nothing has been published. Raise the threshold or publish "
+                    "only the report of the whole organisation.",
+                    year=year,
+                    table=self._table_titles().get(error.table, error.table),
+                )
+            ) from None
+        return (
+            self.env["vp.annual.report.year"]
+            .sudo()
+            .create(
+                {
+                    "company_id": self.company_id.id,
+                    "year": year,
+                    "threshold": self.threshold,
+                    "counts_json": json.dumps(counts, sort_keys=True),
+                    "columns_json": json.dumps(columns, sort_keys=True),
+                }
             )
-            hidden = bool(cells) and all(c["cell"]["s"] == rs.HIDDEN for c in cells)
-            protected[key] = ({c["key"]: c["cell"] for c in cells}, total, hidden)
-        return protected
+        )
 
-    def _forced_by_previous_version(self):
-        """Cells hidden in the previous published version of this year stay hidden."""
-        previous = self.previous_version_id.sudo()
-        if not previous.figures_json:
-            return {}
-        figures = json.loads(previous.figures_json)
-        year = str(self.year)
-        return {
-            table["key"]: [
-                row["key"] for row in table["rows"] if row["cells"].get(year, {}).get("s")
-            ]
-            for table in figures.get("tables", [])
-        }
+    def _year_column(self, year, fix):
+        """(protected column of this report's scope for ``year``, fixed year or None).
 
-    def _compute_figures(self):
-        """All figures of the report, protected, as a JSON-safe dict."""
+        A fixed year gives its column. Otherwise, with ``fix``, the year is fixed now;
+        without it (a counsellor's draft of their own cases) the column is computed from
+        their own cases and not kept.
+        """
+        fixed = self._fixed_year(year) or (fix and self._fix_year(year))
+        if fixed:
+            columns = json.loads(fixed.columns_json)
+            column = columns.get(self._scope_key()) or rl.zero_column(columns[rl.ORG])
+            return column, fixed
+        if self.scope != "counsellor":
+            raise UserError(
+                self.env._(
+                    "The figures of the whole organisation for %(year)s are computed once, "
+                    "after the year is over, and then fixed like a published report.",
+                    year=year,
+                )
+            )
+        counts = dict(self._query_case_counts(year))
+        contacts = self._query_contacts(year)
+        counts.update(contacts=contacts["count"], hours=contacts["hours"])
+        return rl.protect_year({"own": counts}, self.threshold, COUNT_TABLES)["own"], None
+
+    def _compute_figures(self, fix=None):
+        """All figures of the report, protected, as a JSON-safe dict.
+
+        :param fix: fix the years shown (publishing, or the organisation's figures of a
+            closed year); by default only for the organisation's scope.
+        """
         self.ensure_one()
         rs.check_threshold(self.threshold)
+        if fix is None:
+            fix = self.scope == "company"
+        if fix and not self._year_is_closed(self.year):
+            raise UserError(
+                self.env._(
+                    "The figures of the whole organisation for %(year)s are available once "
+                    "the year is over. Until then you see only your own cases, in a report "
+                    "for one counsellor.",
+                    year=self.year,
+                )
+            )
         years = [self.year - 2, self.year - 1, self.year]
+        columns, thresholds, sources, fixed_dates = {}, {}, {}, {}
+        for year in years:
+            column, fixed = self._year_column(year, fix)
+            columns[year] = column
+            thresholds[str(year)] = fixed.threshold if fixed else self.threshold
+            if fixed:
+                fixed_dates[str(year)] = fields.Datetime.to_string(fixed.fixed_date)
+            published = self.sudo().search_count(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "=", "published"),
+                    ("year", "=", year),
+                ],
+                limit=1,
+            )
+            sources[str(year)] = "published" if published else "computed"
+        if thresholds[str(self.year)] != self.threshold:
+            raise UserError(
+                self.env._(
+                    "The figures of %(year)s were fixed with threshold %(fixed)s for every "
+                    "report of that year. Set the threshold of this report to %(fixed)s.",
+                    year=self.year,
+                    fixed=thresholds[str(self.year)],
+                )
+            )
         threshold = self.threshold
         labels = self._query_row_labels()
-        per_year = {}
-        sources = {}
-        headline = {}
-        for year in years:
-            snapshot = self._published_earlier(year) if year != self.year else None
-            if snapshot:
-                sources[str(year)] = "published"
-                per_year[year] = {
-                    t["key"]: (
-                        {r["key"]: r["cells"].get(str(year)) for r in t["rows"]},
-                        t["total"].get(str(year)),
-                        t.get("hidden", {}).get(str(year), False),
-                    )
-                    for t in snapshot["tables"]
-                }
-                for t in snapshot["tables"]:
-                    for row in t["rows"]:
-                        labels.setdefault(t["key"], {}).setdefault(row["key"], row["label"])
-                headline[str(year)] = snapshot["headline"][str(year)]
-                continue
-            sources[str(year)] = "computed"
-            counts = self._query_case_counts(year)
-            forced = self._forced_by_previous_version() if year == self.year else None
-            per_year[year] = self._protected_year(year, counts, forced)
-            headline[str(year)] = {
-                "new": rs.protect_scalar(counts["new"], threshold),
-                "carried": rs.protect_scalar(counts["carried"], threshold),
-            }
+        headline = {
+            str(year): {"new": columns[year]["new"], "carried": columns[year]["carried"]}
+            for year in years
+        }
         none_labels = {
             "category": self.env._("No category recorded"),
             "referral": self.env._("No referral"),
@@ -478,11 +611,12 @@ class VpAnnualReport(models.Model):
             "route": self.env._("Not recorded"),
         }
         extra_labels = {"open": self.env._("Still open on 31 December")}
+        zero = rs.published_cell(0, rs.PUBLISHED, threshold)
         tables = []
         for key, mode in COUNT_TABLES:
             row_keys = []
             for year in years:
-                for row_key in per_year[year].get(key, ({}, None, False))[0]:
+                for row_key in columns[year]["tables"].get(key, {}).get("cells", {}):
                     if row_key not in row_keys:
                         row_keys.append(row_key)
             order = list(labels.get(key, {}))
@@ -498,22 +632,26 @@ class VpAnnualReport(models.Model):
                 label = labels.get(key, {}).get(row_key) or extra_labels.get(row_key)
                 if not label:
                     label = none_labels[key] if row_key in ("none", "unknown") else row_key
-                cells = {}
-                for year in years:
-                    cell = per_year[year].get(key, ({}, None, False))[0].get(row_key)
-                    cells[str(year)] = cell or rs.published_cell(0, rs.PUBLISHED, threshold)
+                cells = {
+                    str(year): columns[year]["tables"].get(key, {}).get("cells", {}).get(row_key)
+                    or zero
+                    for year in years
+                }
                 rows.append({"key": row_key, "label": label, "cells": cells})
             tables.append(
                 {
                     "key": key,
                     "mode": mode,
                     "rows": rows,
-                    "total": {str(y): per_year[y].get(key, ({}, None, False))[1] for y in years},
-                    "hidden": {str(y): per_year[y].get(key, ({}, None, False))[2] for y in years},
+                    "total": {str(y): columns[y]["new"] for y in years},
+                    "hidden": {
+                        str(y): columns[y]["tables"].get(key, {}).get("hidden", False)
+                        for y in years
+                    },
                 }
             )
-        contacts = self._query_contacts(self.year)
-        contact_cell = rs.protect_scalar(contacts["count"], threshold)
+        current = columns[self.year]
+        contact_cell = current["contacts"]
         time_rows = self._query_time(self.year)
         activity_labels = self._selection_labels("vp.time.entry", "activity_type")
         guideline_week = self._guideline_hours_per_week()
@@ -526,14 +664,17 @@ class VpAnnualReport(models.Model):
             "year": self.year,
             "years": [str(y) for y in years],
             "threshold": threshold,
+            "thresholds": thresholds,
+            "fixed": fixed_dates,
             "scope": self.scope,
             "sources": sources,
             "headline": headline,
             "tables": tables,
             "contacts": {
                 "count": contact_cell,
-                # Hours of a handful of contacts tell as much as their number.
-                "hours": round(contacts["hours"], 1) if not contact_cell["s"] else None,
+                # Hours of a handful of contacts tell as much as their number, and
+                # hours can be subtracted across reports like counts.
+                "hours": current["hours"],
             },
             "time": {
                 "rows": [
@@ -584,6 +725,37 @@ class VpAnnualReport(models.Model):
             "signals": self._query_signals(self.year),
         }
 
+    def _figures_waiting(self):
+        """Why an organisation-wide draft shows no figures yet (a text), or False.
+
+        Figures wider than the reader's own cases are never a live view: they exist only
+        for a closed year, computed once and fixed like a publication.
+        """
+        if self.state != "draft" or self.scope != "company":
+            return False
+        if not self._year_is_closed(self.year):
+            return self.env._(
+                "The figures of the whole organisation for %(year)s are available once the "
+                "year is over. They are then computed once and fixed for every report of "
+                "that year.",
+                year=self.year,
+            )
+        years = (self.year - 2, self.year - 1, self.year)
+        if any(not self._fixed_year(year) for year in years):
+            return self.env._(
+                "The figures of the whole organisation are computed once and then fixed "
+                "for every report of the year. Click 'Compute figures' to do so."
+            )
+        return False
+
+    def action_fix_figures(self):
+        """Compute and fix the organisation-wide figures of a closed year (drafts)."""
+        self.check_access("write")
+        for rec in self.filtered(lambda r: r.state == "draft" and r.scope == "company"):
+            rec._compute_figures(fix=True)
+        self.invalidate_recordset(["figures_html"])
+        return True
+
     def _get_figures(self):
         """Published: the frozen snapshot. Draft: computed now."""
         self.ensure_one()
@@ -616,10 +788,15 @@ class VpAnnualReport(models.Model):
     def _suppression_note(self, threshold):
         return self.env._(
             "To protect reporters, numbers from 1 to %(max)s are shown as '< %(t)s'. "
-            "Where such a number could be calculated back from a total, another number "
-            "is hidden as well and shown as 'x'; if that is not enough, the whole table "
-            "is shown as 'x'. Zero is shown as 0. Earlier years are shown as they were "
-            "published. No figures are split by department, gender or age.",
+            "Where such a number could be calculated back, another number is hidden as "
+            "well and shown as 'x'; if that is not enough, the whole table is shown as "
+            "'x'. A number shown as '.' is not published at all. Zero is shown as 0. "
+            "The reports of the whole organisation and of each "
+            "counsellor for the same year are protected together: whoever holds all of "
+            "them, of every year and version, and adds or subtracts their numbers, still "
+            "cannot find a hidden number. The figures of a year are fixed once and are "
+            "the same in every report that shows that year. No figures are split by "
+            "department, gender or age.",
             max=threshold - 1,
             t=threshold,
         )
@@ -676,6 +853,10 @@ class VpAnnualReport(models.Model):
         for rec in self:
             if not rec.id or not rec.year:
                 rec.figures_html = False
+                continue
+            waiting = rec._figures_waiting()
+            if waiting:
+                rec.figures_html = Markup("<p class='text-muted'>%s</p>") % waiting
                 continue
             html = self.env["ir.qweb"]._render(
                 "vertrouwenspersoon.vp_annual_report_figures", rec._render_values()

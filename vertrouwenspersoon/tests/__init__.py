@@ -16,6 +16,7 @@ from . import test_report_suppression
 from . import test_annual_report
 from . import test_report_security
 from . import test_report_integration
+from . import test_report_linked
 from . import test_time
 from . import test_time_security
 from . import test_time_case

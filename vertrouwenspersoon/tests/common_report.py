@@ -110,7 +110,15 @@ class ReportUsersMixin:
         def query(record, year):
             return by_year.get(year) or {"new": 0, "carried": 0, "tables": {}}
 
-        with patch.object(model_class, "_query_case_counts", query):
+        def cover(record, year):
+            # one counsellor holds every case: the organisation equals that counsellor
+            counts = by_year.get(year)
+            return {str(record.counsellor_id.id): counts} if counts else {}
+
+        with (
+            patch.object(model_class, "_query_case_counts", query),
+            patch.object(model_class, "_query_cover_counts", cover),
+        ):
             yield
 
     def _new_report(self, user=None, **values):

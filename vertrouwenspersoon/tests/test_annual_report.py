@@ -101,22 +101,27 @@ class TestAnnualReport(ReportUsersMixin, TransactionCase):
 
     def test_earlier_years_shown_as_published(self):
         earlier = self._new_report(year=YEAR - 1)
-        with self.fake_source({YEAR - 1: fake_counts(new=30, pesten=6)}):
+        with self.fake_source(
+            {YEAR - 1: fake_counts(new=30, pesten=6), YEAR - 2: fake_counts(new=12, pesten=2)}
+        ):
             earlier.action_publish()
         report = self._new_report()
-        # Data of the earlier year changed afterwards (retention): the comparison keeps
-        # the published figures; the year before has no report and is computed.
+        # Data of the earlier years changed afterwards (retention, late registration):
+        # the comparison keeps the figures as they were published, also for the year
+        # that was only published as a comparison column; the year before that was
+        # never shown and is computed (and fixed) now.
         with self.fake_source(
             {
                 YEAR: fake_counts(),
                 YEAR - 1: fake_counts(new=31, pesten=4),
-                YEAR - 2: fake_counts(new=12, pesten=2),
+                YEAR - 2: fake_counts(new=14, pesten=5),
+                YEAR - 3: fake_counts(new=20, pesten=3),
             }
         ):
             figures = report._compute_figures()
         self.assertEqual(figures["sources"][str(YEAR - 1)], "published")
-        self.assertEqual(figures["sources"][str(YEAR - 2)], "computed")
         self.assertEqual(figures["headline"][str(YEAR - 1)]["new"]["d"], "30")
+        self.assertEqual(figures["headline"][str(YEAR - 2)]["new"]["d"], "12")
         tables = {t["key"]: t for t in figures["tables"]}
         bullying = next(r for r in tables["category"]["rows"] if r["key"] == "bullying")
         self.assertEqual(bullying["cells"][str(YEAR - 1)]["d"], "6")
@@ -209,6 +214,10 @@ class TestAnnualReportOutputs(ReportUsersMixin, HttpCase):
         values = [v for rows in sheets.values() for row in rows for v in row if v is not None]
         self.assertIn("< 5", values)
         self.assertIn(23, values)
+        # the note explains the rule, the joint protection of all reports included
+        self.assertTrue(
+            any("protected together" in str(v) or "beschermen we samen" in str(v) for v in values)
+        )
         threshold = self.figures_of(report)["threshold"]
         # Only amounts and hours may be small numbers; the count sheets hold none.
         for title, rows in sheets.items():
@@ -240,4 +249,5 @@ class TestAnnualReportOutputs(ReportUsersMixin, HttpCase):
         text = pdf_text(pdf)
         self.assertIn("Kerncijfers", text)
         self.assertIn("Nieuwe meldingen", text)
+        self.assertIn("vertrouwenspersoon over hetzelfde jaar beschermen we samen", text)
         self.assertIn("< 5", text)

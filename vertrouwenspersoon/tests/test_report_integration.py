@@ -71,7 +71,9 @@ class TestReportOnCases(ReportUsersMixin, TransactionCase):
         self.assertEqual(figures["headline"][year]["new"]["d"], "12")
         self.assertEqual(figures["headline"][year]["carried"]["d"], "< 5")
         tables = self._tables(figures)
-        self.assertEqual(tables["category"]["agressie_geweld"]["cells"][year]["d"], "8")
+        # Each counsellor has 4 aggression cases, shown as "< 5" in their own report:
+        # next to an organisation figure of 8 both would be exactly 4, so it is hidden.
+        self.assertEqual(tables["category"]["agressie_geweld"]["cells"][year]["d"], "x")
         self.assertEqual(tables["category"]["pesten"]["cells"][year]["d"], "< 5")
         self.assertEqual(tables["category"]["intimidatie"]["cells"][year]["d"], "< 5")
         self.assertEqual(tables["outcome"]["resolved"]["cells"][year]["d"], "6")
@@ -102,7 +104,14 @@ class TestReportOnCases(ReportUsersMixin, TransactionCase):
         )
         self.cases[7].sudo().date_intake = f"{YEAR + 1}-01-05"
         self.env.invalidate_all()
-        self.assertNotEqual(report._compute_figures()["headline"], pdf_values["headline"])
+        self.assertNotEqual(
+            report._query_cover_counts(YEAR),
+            json.loads(
+                self.env["vp.annual.report.year"].sudo().search([("year", "=", YEAR)]).counts_json
+            ),
+        )
+        # the year's figures are fixed: a new computation shows the published ones
+        self.assertEqual(report._compute_figures()["headline"], pdf_values["headline"])
         self.assertEqual(report.sudo().figures_json, frozen)
         self.assertEqual(report._render_values()["figures"], json.loads(frozen))
 

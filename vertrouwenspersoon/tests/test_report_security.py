@@ -31,13 +31,16 @@ class ReportFixtureMixin(ReportUsersMixin):
             }
         )
         model_class = type(Report)
-        original = model_class._query_case_counts
+        original = model_class._query_case_counts, model_class._query_cover_counts
         model_class._query_case_counts = lambda rec, year: fake_counts()
+        model_class._query_cover_counts = lambda rec, year: {
+            str(rec.counsellor_id.id): fake_counts()
+        }
         try:
             cls.published.action_publish()
             cls.other_company_report.action_publish()
         finally:
-            model_class._query_case_counts = original
+            model_class._query_case_counts, model_class._query_cover_counts = original
 
 
 @tagged("post_install", "-at_install")
