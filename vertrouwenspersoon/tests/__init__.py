@@ -19,3 +19,5 @@ from . import test_report_integration
 from . import test_time
 from . import test_time_security
 from . import test_time_case
+from . import test_appointment_abuse
+from . import test_appointment_burst
