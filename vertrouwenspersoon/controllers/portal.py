@@ -31,6 +31,7 @@ CONFIRM = "/confirm-email"  # neutral: the mail may reach someone who booked not
 # a mail waiting in the queue
 MAIL_LINK = "/afspraak"
 GRANT_SECONDS = 3600
+PARAM_PUBLIC_BOOKING = "vertrouwenspersoon.public_booking"
 
 
 class VpAppointmentPortal(CustomerPortal):
@@ -413,9 +414,21 @@ class VpAppointmentPortal(CustomerPortal):
 
     # ------------------------------------------------------------ public flow
 
+    def _vp_public_closed(self):
+        """The public free-time list can be switched off (see docs/booking.md, side
+        channel): then only people with an account see free times."""
+        param = request.env["ir.config_parameter"].sudo().get_param(PARAM_PUBLIC_BOOKING, "1")
+        if param.strip().lower() not in ("0", "false", "no", "off"):
+            return None
+        return self._vp_message(
+            _("Booking without an account is not available"),
+            _("Please log in to book an appointment, or phone or e-mail the counsellor."),
+            status=404,
+        )
+
     @http.route(PUBLIC, type="http", auth="public", website=True, methods=["GET"])
     def vp_public_home(self, **kw):
-        return self._vp_home(PUBLIC, request.env["vp.appointment"])
+        return self._vp_public_closed() or self._vp_home(PUBLIC, request.env["vp.appointment"])
 
     @http.route(
         f"{PUBLIC}/book/<int:profile_id>",
@@ -426,6 +439,9 @@ class VpAppointmentPortal(CustomerPortal):
         csrf=False,
     )
     def vp_public_book(self, profile_id, **post):
+        closed = self._vp_public_closed()
+        if closed:
+            return closed
         profile, response = self._vp_book_start(profile_id, PUBLIC, post)
         if response:
             return response

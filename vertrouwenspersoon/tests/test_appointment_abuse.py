@@ -343,3 +343,33 @@ class TestBookingAbuse(BookingFixture, HttpCase):
         phone_only = self.Appointment.search([("user_id", "=", False), ("contact_email", "=", False)])
         self.assertEqual(phone_only.email_state, "none")
         self.assertIn("will phone you", self.url_open(response.headers["Location"]).text)
+
+    # ------------------------------------------------ 8. the free-time side channel
+
+    def test_free_time_list_side_channel_can_be_closed(self):
+        """Polling the public list shows a booking as a time that disappears, exactly
+        like a meeting the counsellor accepts (docs/booking.md). An organisation whose
+        employees all have an account closes the public list."""
+        slot = fields.Datetime.to_string(self.free(index=2))
+        self.assertIn(f'value="{slot}"', self.url_open(self._public_form()).text)
+        self.env["calendar.event"].with_user(self.counsellor).create(
+            {
+                "name": "Own meeting",
+                "start": self.free(index=2),
+                "stop": self.free(index=2) + timedelta(hours=1),
+                "show_as": "busy",
+            }
+        )
+        own_meeting = self.url_open(self._public_form()).text
+        self.assertNotIn(f'value="{slot}"', own_meeting)
+        self.icp.set_param("vertrouwenspersoon.public_booking", "0")
+        for url in ("/vertrouwenspersoon/afspraak", self._public_form()):
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 404)
+            self.assertNotIn("<option value=", response.text)
+            self.assertIn("log in", response.text)
+        response = self._post(self._public_form(), {"channel": "phone", "start": slot})
+        self.assertEqual(response.status_code, 404)
+        # people with an account still book
+        self.authenticate("vp_b_portal", "vp_b_portal")
+        self.assertIn("<option value=", self.url_open(self._portal_form()).text)
