@@ -17,7 +17,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.appointment import CONTROL_RE, SHORT_MAX, SlotTakenError
+from ..models.appointment import CONTROL_RE, SHORT_MAX, BookingRateError, SlotTakenError
 from ..models.appointment_slots import parse_slot
 from ..models.booking_attempt import PARAM_PORTAL
 
@@ -136,7 +136,7 @@ class VpAppointmentPortal(CustomerPortal):
             "page_name": "vertrouwenspersoon",
         }
 
-    def _vp_book(self, profile, post, booker, base, public, done_url, on_booked=None):
+    def _vp_book(self, profile, post, booker, base, public, done_url, hourly=None):
         """Validate and book; the response: to ``done_url(appointment)``, or the form again."""
         start = parse_slot(post.get("start"))
         channel = post.get("channel")
@@ -160,13 +160,16 @@ class VpAppointmentPortal(CustomerPortal):
                         booker,
                         callback_phone=post.get("callback_phone"),
                         note=post.get("note"),
+                        hourly=hourly,
                     )
                 )
-                if on_booked:
-                    on_booked()
             return request.redirect(done_url(appointment))
         except SlotTakenError as exc:
             error = exc.args[0]  # raised before anything was written: the cache is valid
+        except BookingRateError as exc:
+            request.env.invalidate_all()
+            values = self._vp_form_values(profile, base, public, exc.args[0], post)
+            return request.render("vertrouwenspersoon.vp_portal_book", values, status=429)
         except (UserError, ValidationError) as exc:
             error = exc.args[0]
             request.env.invalidate_all()
@@ -295,14 +298,7 @@ class VpAppointmentPortal(CustomerPortal):
             return response
         user = request.env.user
         # an account answers for its bookings: only bookings made count towards its
-        # hourly limit (checked atomically here, recorded with the booking)
-        attempts = request.env["vp.booking.attempt"]
-        keys = attempts._keys(user=user.id)
-        if not attempts._allowed(keys, PARAM_PORTAL):
-            values = self._vp_form_values(
-                profile, PORTAL, False, error=self._vp_too_many(), post=post
-            )
-            return request.render("vertrouwenspersoon.vp_portal_book", values, status=429)
+        # hourly limit, checked and recorded with the booking (atomic per booker)
         return self._vp_book(
             profile,
             post,
@@ -310,14 +306,11 @@ class VpAppointmentPortal(CustomerPortal):
             PORTAL,
             False,
             lambda appointment: f"{PORTAL}/{appointment.id}?done=booked",
-            on_booked=lambda: attempts._add(keys),
+            hourly=PARAM_PORTAL,
         )
 
     def _vp_too_many(self):
-        return _(
-            "Too many booking requests in a short time. Please try again in an hour, "
-            "or phone or e-mail the counsellor directly."
-        )
+        return BookingRateError.default_message(request.env)
 
     def _vp_unknown_counsellor(self, back):
         return self._vp_message(
@@ -342,7 +335,11 @@ class VpAppointmentPortal(CustomerPortal):
         )
 
     @http.route(
-        f"/my{MAIL_LINK}/<int:appointment_id>", type="http", auth="user", website=True, methods=["GET"]
+        f"/my{MAIL_LINK}/<int:appointment_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
     )
     def vp_portal_mail_link(self, appointment_id, **kw):
         return request.redirect(f"{PORTAL}/{appointment_id}")
@@ -519,7 +516,10 @@ class VpAppointmentPortal(CustomerPortal):
         return appointment
 
     @http.route(
-        [f"{PUBLIC}/<int:appointment_id>/<string:token>", f"{MAIL_LINK}/<int:appointment_id>/<string:token>"],
+        [
+            f"{PUBLIC}/<int:appointment_id>/<string:token>",
+            f"{MAIL_LINK}/<int:appointment_id>/<string:token>",
+        ],
         type="http",
         auth="public",
         website=True,
@@ -613,6 +613,8 @@ class VpAppointmentPortal(CustomerPortal):
             return self._vp_confirm_page(appointment_id)
         if not request.validate_csrf(post.get("csrf_token")):
             return self._vp_bad_csrf(f"{CONFIRM}/{appointment_id}")
+        if self._vp_has_control_chars(post):
+            return self._vp_message(_("Not saved"), self._vp_control_message(), status=400)
         if not appointment._confirm_email():
             return self._vp_confirm_page(None, status=404)
         grants = dict(request.session.get("vp_confirm") or {})

@@ -37,6 +37,17 @@ class SlotTakenError(UserError):
         )
 
 
+class BookingRateError(UserError):
+    """The booker made too many bookings in the last hour."""
+
+    @staticmethod
+    def default_message(env):
+        return env._(
+            "Too many booking requests in a short time. Please try again in an hour, "
+            "or phone or e-mail the counsellor directly."
+        )
+
+
 class VpAppointment(models.Model):
     """A confidential appointment requested by an employee (or someone without account).
 
@@ -86,9 +97,13 @@ class VpAppointment(models.Model):
     proposed_start = fields.Datetime(string="Proposed other time")
     # Only digests of the manage links are stored (one per e-mail that carried one):
     # neither the database nor a log of it opens a booking.
-    access_token_hashes = fields.Text(copy=False, readonly=True)
-    booker_email_key = fields.Char(copy=False, readonly=True, index="btree_not_null")
-    booker_phone_key = fields.Char(copy=False, readonly=True, index="btree_not_null")
+    access_token_hashes = fields.Text(string="Link token digests", copy=False, readonly=True)
+    booker_email_key = fields.Char(
+        string="Booker e-mail key", copy=False, readonly=True, index="btree_not_null"
+    )
+    booker_phone_key = fields.Char(
+        string="Booker phone key", copy=False, readonly=True, index="btree_not_null"
+    )
     email_state = fields.Selection(
         [("none", "No e-mail"), ("pending", "Not confirmed"), ("confirmed", "Confirmed")],
         string="E-mail address",
@@ -97,7 +112,7 @@ class VpAppointment(models.Model):
         help="Booking e-mails go to an address given on the public page only after "
         "its owner confirmed it.",
     )
-    email_confirm_hash = fields.Char(copy=False, readonly=True)
+    email_confirm_hash = fields.Char(string="E-mail confirmation digest", copy=False, readonly=True)
     event_id = fields.Many2one(
         "calendar.event", string="Calendar block", ondelete="set null", index="btree_not_null"
     )
@@ -267,7 +282,9 @@ class VpAppointment(models.Model):
             raise SlotTakenError(SlotTakenError.default_message(self.env))
 
     @api.model
-    def _book(self, profile, start, channel, booker, callback_phone=None, note=None):
+    def _book(
+        self, profile, start, channel, booker, callback_phone=None, note=None, hourly=None
+    ):
         """Book a slot for ``booker`` (dict: user_id / partner_id or contact_*), as sudo.
 
         Raises UserError (SlotTakenError) with a message for the employee; the caller
@@ -293,7 +310,7 @@ class VpAppointment(models.Model):
         if booker.get("partner_id") and not email:
             email = self.env["res.partner"].sudo().browse(booker["partner_id"]).email or ""
         keys = self._booker_keys(booker.get("user_id"), email, values.get("contact_phone"))
-        appointments._check_booker_limit(keys, booker.get("user_id"))
+        appointments._check_booker_limit(keys, booker.get("user_id"), hourly)
         appointments._check_bookable(profile, start, channel)
         slot = booking_settings(self.env)["slot"]
         public_email = not booker.get("user_id") and values.get("contact_email")
@@ -315,6 +332,8 @@ class VpAppointment(models.Model):
                 "email_state": "pending" if public_email else ("confirmed" if email else "none"),
             }
         )
+        if hourly and keys.get("user"):
+            self.env["vp.booking.attempt"].sudo()._add([keys["user"]])
         appointment._queue_notice("booked")
         return appointment
 
@@ -341,14 +360,17 @@ class VpAppointment(models.Model):
             return DEFAULT_MAX_ACTIVE
 
     @api.model
-    def _check_booker_limit(self, keys, user_id=None):
-        """Refuse a booker who already holds the most active (future, open) appointments.
+    def _check_booker_limit(self, keys, user_id=None, hourly=None):
+        """Refuse a booker who already holds the most active (future, open) appointments,
+        or (``hourly``: the setting of an account's bookings per hour) who booked too
+        often in the last hour.
 
         Atomic per booker: the guard rows of the keys serialize concurrent bookings of
         one booker (see vp.booking.guard). 0 in the setting means no limit.
         """
         limit = self._max_active()
-        if not keys or not limit:
+        hourly = hourly if user_id else None
+        if not keys or not (limit or hourly):
             return
         if not self.env["vp.booking.guard"].sudo()._claim(keys.values()):
             raise UserError(
@@ -357,6 +379,11 @@ class VpAppointment(models.Model):
                     "Please reload the page and try again."
                 )
             )
+        attempts = self.env["vp.booking.attempt"].sudo()
+        if hourly and attempts._count_recent(keys["user"]) >= attempts._limit(hourly):
+            raise BookingRateError(BookingRateError.default_message(self.env))
+        if not limit:
+            return
         domain = [("state", "in", list(ACTIVE_STATES)), ("start", ">", fields.Datetime.now())]
         matches = []
         if user_id:
@@ -628,14 +655,18 @@ class VpAppointment(models.Model):
             )
         )
         if ics:
-            mail.attachment_ids = self.env["ir.attachment"].sudo().create(
-                {
-                    "name": "appointment.ics",
-                    "raw": ics,
-                    "mimetype": "text/calendar",
-                    "res_model": "mail.message",
-                    "res_id": mail.mail_message_id.id,
-                }
+            mail.attachment_ids = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
+                    {
+                        "name": "appointment.ics",
+                        "raw": ics,
+                        "mimetype": "text/calendar",
+                        "res_model": "mail.message",
+                        "res_id": mail.mail_message_id.id,
+                    }
+                )
             )
         return mail
 
@@ -677,6 +708,7 @@ class VpAppointment(models.Model):
     @api.model
     def _cron_send_reminders(self):
         self.env["mail.mail"]._vp_retry_or_purge_failed()
+        self.env["vp.booking.attempt"]._purge(fields.Datetime.now())
         now = fields.Datetime.now()
         due = self.sudo().search(
             [

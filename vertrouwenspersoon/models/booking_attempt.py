@@ -1,9 +1,12 @@
 import hashlib
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import mute_logger
+
+_logger = logging.getLogger(__name__)
 
 PARAM_PUBLIC = "vertrouwenspersoon.public_booking_per_hour"
 PARAM_PORTAL = "vertrouwenspersoon.portal_booking_per_hour"
@@ -14,7 +17,7 @@ class VpBookingAttempt(models.Model):
     """Rate limiting of the booking forms: one row per attempt, keys hashed.
 
     No IP address, user or e-mail address is stored in the clear; rows older than a
-    day are purged on the fly. Counting and recording are atomic per key (see
+    day are purged by the hourly cron. Counting and recording are atomic per key (see
     vp.booking.guard), so a parallel burst gets no more through than the limit.
     """
 
@@ -41,13 +44,14 @@ class VpBookingAttempt(models.Model):
 
     @api.model
     def _purge(self, now):
+        """Forget attempts and guard rows older than a day (hourly cron)."""
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 self.env.cr.execute(
                     "DELETE FROM vp_booking_attempt WHERE date < %s", [now - timedelta(days=1)]
                 )
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            pass  # another request is purging the same rows
+            _logger.debug("booking attempts: purge left to a concurrent request")
         self.env["vp.booking.guard"].sudo()._purge(now - timedelta(days=1))
 
     @api.model
@@ -59,7 +63,6 @@ class VpBookingAttempt(models.Model):
         """Whether each key is under the limit of ``param`` per hour, and no request of
         the same key runs at this very moment (then the caller may ``_add`` them)."""
         now = fields.Datetime.now()
-        self._purge(now)
         if not keys:
             return True
         if not self.env["vp.booking.guard"].sudo()._claim(keys):
@@ -73,6 +76,14 @@ class VpBookingAttempt(models.Model):
         )
         row = self.env.cr.fetchone()
         return not (row and row[0] >= self._limit(param))
+
+    @api.model
+    def _count_recent(self, key):
+        self.env.cr.execute(
+            "SELECT count(*) FROM vp_booking_attempt WHERE key = %s AND date > %s",
+            [key, fields.Datetime.now() - timedelta(hours=1)],
+        )
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _add(self, keys):

@@ -24,7 +24,7 @@ class VpBookingGuard(models.Model):
     _log_access = False
 
     key = fields.Char(required=True)
-    touched = fields.Datetime(required=True)
+    touched = fields.Datetime(string="Last attempt", required=True)
 
     _sql_constraints = [("key_unique", "unique(key)", "One guard row per key.")]
 
@@ -59,4 +59,4 @@ class VpBookingGuard(models.Model):
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 self.env.cr.execute("DELETE FROM vp_booking_guard WHERE touched < %s", [before])
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            pass
+            _logger.debug("booking guards: purge left to a concurrent request")

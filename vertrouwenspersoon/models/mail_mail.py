@@ -14,8 +14,8 @@ class MailMail(models.Model):
 
     _inherit = "mail.mail"
 
-    vp_booking_mail = fields.Boolean(readonly=True, copy=False)
-    vp_retries = fields.Integer(readonly=True, copy=False)
+    vp_booking_mail = fields.Boolean(string="Booking e-mail", readonly=True, copy=False)
+    vp_retries = fields.Integer(string="Booking e-mail retries", readonly=True, copy=False)
 
     @api.model
     def _vp_retry_or_purge_failed(self):

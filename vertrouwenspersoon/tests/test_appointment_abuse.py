@@ -87,9 +87,9 @@ class TestBookingAbuse(BookingFixture, HttpCase):
         ]
         self.assertEqual(results, [303, 303, 409])
         # a cancelled or past appointment no longer counts
-        self.Appointment.search([("user_id", "=", self.portal_user.id)], limit=1).state = (
-            "cancelled"
-        )
+        self.Appointment.search(
+            [("user_id", "=", self.portal_user.id)], limit=1
+        ).state = "cancelled"
         self.authenticate("vp_b_portal", "vp_b_portal")
         response = self._post(
             form,
@@ -241,7 +241,8 @@ class TestBookingAbuse(BookingFixture, HttpCase):
                 self.assertTrue(all(m.state == "exception" for m in failing.exists()))
                 self.env.flush_all()
                 self.env.cr.execute(
-                    "UPDATE mail_mail SET write_date = now() - interval '1 hour' WHERE id = ANY(%s)",
+                    "UPDATE mail_mail SET write_date = now() - interval '1 hour'"
+                    " WHERE id = ANY(%s)",
                     [failing.ids],
                 )
                 self.env["mail.mail"].invalidate_model()
@@ -263,7 +264,9 @@ class TestBookingAbuse(BookingFixture, HttpCase):
         token = link.rsplit("/", 1)[1]
         # a DBA reading the row finds no token, only its digest
         self.env.flush_all()
-        self.env.cr.execute("SELECT row(a.*)::text FROM vp_appointment a WHERE id = %s", [appointment.id])
+        self.env.cr.execute(
+            "SELECT row(a.*)::text FROM vp_appointment a WHERE id = %s", [appointment.id]
+        )
         self.assertNotIn(token, self.env.cr.fetchone()[0])
         # first use: exchanged for the session, redirected to a URL without it
         self.opener.cookies.clear()
@@ -340,7 +343,9 @@ class TestBookingAbuse(BookingFixture, HttpCase):
         # a phone-only booking stays possible; the counsellor confirms it
         response = self._public_book(index=3, contact_phone="0687654321")
         self.assertEqual(response.status_code, 303)
-        phone_only = self.Appointment.search([("user_id", "=", False), ("contact_email", "=", False)])
+        phone_only = self.Appointment.search(
+            [("user_id", "=", False), ("contact_email", "=", False)]
+        )
         self.assertEqual(phone_only.email_state, "none")
         self.assertIn("will phone you", self.url_open(response.headers["Location"]).text)
 

@@ -124,7 +124,9 @@ class TestBookingBurst(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             appointments = env["vp.appointment"].search([("profile_id", "=", profile_id)])
-            env["vp.appointment.notice"].search([("appointment_id", "in", appointments.ids)]).unlink()
+            env["vp.appointment.notice"].search(
+                [("appointment_id", "in", appointments.ids)]
+            ).unlink()
             appointments.event_id.unlink()
             appointments.unlink()
             env["vp.counsellor"].browse(profile_id).unlink()
