@@ -282,9 +282,7 @@ class VpAppointment(models.Model):
             raise SlotTakenError(SlotTakenError.default_message(self.env))
 
     @api.model
-    def _book(
-        self, profile, start, channel, booker, callback_phone=None, note=None, hourly=None
-    ):
+    def _book(self, profile, start, channel, booker, callback_phone=None, note=None, hourly=None):
         """Book a slot for ``booker`` (dict: user_id / partner_id or contact_*), as sudo.
 
         Raises UserError (SlotTakenError) with a message for the employee; the caller

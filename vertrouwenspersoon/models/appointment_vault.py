@@ -102,9 +102,7 @@ class VpAppointment(models.Model):
         return any(self.sudo()[f"{fname}_enc"] for fname in self._vault_fields)
 
     @api.model
-    def _book(
-        self, profile, start, channel, booker, callback_phone=None, note=None, hourly=None
-    ):
+    def _book(self, profile, start, channel, booker, callback_phone=None, note=None, hourly=None):
         """A counsellor without a vault can be booked, but receives nothing in writing.
 
         The note and call-back number are refused with a message (the booker removes
