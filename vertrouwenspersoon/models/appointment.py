@@ -607,11 +607,12 @@ class VpAppointment(models.Model):
     def _send_mail(self, kind, email_to, for_booker):
         """A neutral e-mail: no counsellor role, no subject matter, no note."""
         self.ensure_one()
-        url = (
-            self._manage_url()
-            if for_booker
-            else f"{self.get_base_url()}/odoo/vp.appointment/{self.id}"
-        )
+        if not for_booker:
+            url = f"{self.get_base_url()}/odoo/vp.appointment/{self.id}"
+        elif kind in ("cancelled", "declined"):
+            url = ""  # no link in these mails: no token made for them
+        else:
+            url = self._manage_url()
         body = self.env["ir.qweb"]._render(
             "vertrouwenspersoon.vp_appointment_mail_body",
             {
