@@ -6,6 +6,8 @@ loopback, as an anonymous visitor, a portal employee and an internal employee:
 
 * every route the addon declares (found by introspecting its controllers), with random
   ids, tokens, path segments, overlong strings, missing or forged CSRF tokens;
+* every field of the booking forms with control characters (NUL, ESC, DEL...), one
+  field at a time in an otherwise valid booking: refused with a message, nothing stored;
 * the public methods of every ``vp.*`` model through ``/web/dataset/call_kw``, with
   random ids, domains, values and extra arguments.
 
@@ -71,6 +73,19 @@ READ_METHODS = (
 WRITE_METHODS = ("write", "create", "unlink", "copy", "web_save", "toggle_active", "action_archive")
 CORE_METHODS = READ_METHODS + WRITE_METHODS + ("fields_get", "default_get", "name_create")
 SKIP_ROUTES = ("logout",)
+CONTROL_CHARS = "".join(map(chr, [*range(9), 11, 12, *range(14, 32), 127]))
+# every field of the booking forms, each poisoned in turn by run_control_sweep
+BOOKING_FORMS = {
+    "anonymous": (
+        "/vertrouwenspersoon/afspraak/book/{profile}",
+        {
+            "contact_name": "Fuzz",
+            "contact_email": "fuzz@example.com",
+            "contact_phone": "0612345678",
+        },
+    ),
+    "portal": ("/my/vertrouwenspersoon/book/{profile}", {}),
+}
 
 
 # ------------------------------------------------------------------ discovery
@@ -180,7 +195,14 @@ def strategies(ids, fields_by_model):
             "é" * 3000,
         ]
     )
-    text = st.one_of(nasty, st.text(max_size=60), st.text(min_size=200, max_size=3000))
+    # control characters (NUL, ESC, DEL...) inside ordinary text, in any field
+    control = st.builds(
+        lambda head, ctrl, tail: head + ctrl + tail,
+        st.text(max_size=20),
+        st.text(alphabet=CONTROL_CHARS, min_size=1, max_size=3),
+        st.text(max_size=20),
+    )
+    text = st.one_of(nasty, control, st.text(max_size=60), st.text(min_size=200, max_size=3000))
     some_id = st.one_of(
         st.sampled_from(ids or [1]), st.integers(-2, 3), st.integers(2**31 - 2, 2**31 + 2)
     )
@@ -327,6 +349,44 @@ def run_route_fuzz(base, sessions, routes, examples, seed, findings, S):
             findings.problem("route: traceback shown", f"{who} {method} {path[:120]}")
 
     _run(fuzz, seed)
+
+
+def run_control_sweep(base, sessions, profile_id, findings):
+    """Every field of every booking form with control characters, one at a time, in an
+    otherwise valid booking: each must be refused with a message (400), none stored."""
+    from load import select_options
+
+    for who, (route, extra) in BOOKING_FORMS.items():
+        if who not in sessions:
+            continue
+        session = sessions[who][0]
+        url = base + route.format(profile=profile_id)
+        page = session.get(url, timeout=60)
+        slots, channels = select_options(page.text, "start"), select_options(page.text, "channel")
+        if page.status_code != 200 or not slots:
+            findings.problem("control: form not available", f"{who} {url}")
+            continue
+        valid = {
+            "start": slots[-1],
+            "channel": channels[0],
+            "callback_phone": "0612345678",
+            "note": "fuzz",
+            "website": "",
+            **extra,
+        }
+        for field, value in valid.items():
+            for char in ("\x00", "\x1b", "\x7f", "\x0b"):
+                data = {**valid, field: f"{value}{char}x"}
+                data["csrf_token"] = common.csrf_from(page.text)
+                resp = session.post(url, data=data, timeout=60, allow_redirects=False)
+                findings.counts[f"control HTTP {resp.status_code}"] += 1
+                if resp.status_code >= 500:
+                    findings.problem("control: server error", f"{who} {field} {char!r}")
+                elif resp.status_code != 400 or "control characters" not in resp.text:
+                    findings.problem(
+                        "control: not refused with a message",
+                        f"{who} {field} {char!r} -> {resp.status_code}",
+                    )
 
 
 def _run(fuzz, seed):
@@ -563,6 +623,8 @@ def main(argv=None):
         detector = detector_works(server, pop, owner)
         if routes:
             run_route_fuzz(server.url, sessions, routes, args.examples, args.seed, findings, S)
+        if pop["profiles"]:
+            run_control_sweep(server.url, sessions, pop["profiles"][0], findings)
         run_rpc_fuzz(server.url, sessions, methods, own, args.examples, args.seed, findings, S)
         server_errors = server.log_errors()
     elapsed = time.time() - started
@@ -611,6 +673,9 @@ def main(argv=None):
         "rpc: unexpected error in addon code",
         "rpc: write allowed on confidential model",
         "rpc: confidential data returned",
+        "control: server error",
+        "control: not refused with a message",
+        "control: form not available",
     ]
     for kind in kinds:
         count = findings.counts.get(kind, 0)

@@ -59,6 +59,15 @@ def set_password(env, users, password=PASSWORD):
     env.invalidate_all()
 
 
+def lift_booking_limits(env):
+    """Load, fault and bench clients book far more often than a person may (2 open
+    appointments, 5 bookings an hour): they measure capacity, not the abuse limits."""
+    icp = env["ir.config_parameter"].sudo()
+    icp.set_param("vertrouwenspersoon.booking_max_active", "0")
+    icp.set_param("vertrouwenspersoon.portal_booking_per_hour", "100000")
+    icp.set_param("vertrouwenspersoon.public_booking_per_hour", "100000")
+
+
 def seed(env, *, employees=50, counsellors=5, cases_per_counsellor=20, seed_value=7):
     """Create (or find) the population; returns a dict describing it."""
     rnd = random.Random(seed_value)
@@ -68,6 +77,7 @@ def seed(env, *, employees=50, counsellors=5, cases_per_counsellor=20, seed_valu
     counsellor_group = env.ref(COUNSELLOR_GROUP, raise_if_not_found=False)
     result = {"password": PASSWORD, "employees": [], "counsellors": [], "profiles": []}
 
+    lift_booking_limits(env)
     half = employees // 2
     portal_users = _users(env, "bench-portal-", employees - half, [portal], "portal employee")
     internal_users = _users(env, "bench-emp-", half, [internal], "employee")

@@ -6,6 +6,7 @@ sudo, restricted to a whitelist of profile fields and to the booker's own appoin
 """
 
 import re
+import time
 
 import psycopg2
 from markupsafe import Markup
@@ -16,12 +17,21 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.appointment import SHORT_MAX, SlotTakenError
+from ..models.appointment import CONTROL_RE, SHORT_MAX, BookingRateError, SlotTakenError
 from ..models.appointment_slots import parse_slot
+from ..models.booking_attempt import PARAM_PORTAL
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PORTAL = "/my/vertrouwenspersoon"
 PUBLIC = "/vertrouwenspersoon/afspraak"
+# the token-free page of a public booking, opened with the session grant of a link
+MANAGE = f"{PUBLIC}/manage"
+CONFIRM = "/confirm-email"  # neutral: the mail may reach someone who booked nothing
+# links in e-mails say "appointment", not "confidential counsellor", to whoever reads
+# a mail waiting in the queue
+MAIL_LINK = "/afspraak"
+GRANT_SECONDS = 3600
+PARAM_PUBLIC_BOOKING = "vertrouwenspersoon.public_booking"
 
 
 class VpAppointmentPortal(CustomerPortal):
@@ -123,7 +133,7 @@ class VpAppointmentPortal(CustomerPortal):
             "page_name": "vertrouwenspersoon",
         }
 
-    def _vp_book(self, profile, post, booker, base, public, done_url):
+    def _vp_book(self, profile, post, booker, base, public, done_url, hourly=None):
         """Validate and book; the response: to ``done_url(appointment)``, or the form again."""
         start = parse_slot(post.get("start"))
         channel = post.get("channel")
@@ -147,11 +157,16 @@ class VpAppointmentPortal(CustomerPortal):
                         booker,
                         callback_phone=post.get("callback_phone"),
                         note=post.get("note"),
+                        hourly=hourly,
                     )
                 )
             return request.redirect(done_url(appointment))
         except SlotTakenError as exc:
             error = exc.args[0]  # raised before anything was written: the cache is valid
+        except BookingRateError as exc:
+            request.env.invalidate_all()
+            values = self._vp_form_values(profile, base, public, exc.args[0], post)
+            return request.render("vertrouwenspersoon.vp_portal_book", values, status=429)
         except (UserError, ValidationError) as exc:
             error = exc.args[0]
             request.env.invalidate_all()
@@ -201,6 +216,10 @@ class VpAppointmentPortal(CustomerPortal):
             "cancel": _("Your appointment has been cancelled."),
             "move": _("Your appointment has been moved."),
             "accept": _("You accepted the proposed time."),
+            "confirmed": _(
+                "Thank you, your e-mail address is confirmed. You will receive the e-mails "
+                "about this appointment."
+            ),
         }.get(done)
 
     # ------------------------------------------------------------ portal flow
@@ -236,7 +255,31 @@ class VpAppointmentPortal(CustomerPortal):
             return profile, request.render("vertrouwenspersoon.vp_portal_book", values)
         if not request.validate_csrf(post.get("csrf_token")):
             return profile, self._vp_bad_csrf(f"{base}/book/{profile_id}")
+        if self._vp_has_control_chars(post):
+            values = self._vp_form_values(
+                profile, base, base == PUBLIC, self._vp_control_message(), self._vp_clean(post)
+            )
+            return profile, request.render("vertrouwenspersoon.vp_portal_book", values, status=400)
         return profile, None
+
+    @staticmethod
+    def _vp_has_control_chars(post):
+        return any(CONTROL_RE.search(value) for value in post.values() if isinstance(value, str))
+
+    @staticmethod
+    def _vp_clean(post):
+        """The posted values without control characters, to show in the form again."""
+        return {
+            key: CONTROL_RE.sub("", value) if isinstance(value, str) else value
+            for key, value in post.items()
+        }
+
+    def _vp_control_message(self):
+        return _(
+            "Some of what you typed contains invisible control characters (for example "
+            "from copying and pasting). Nothing was saved. Please check the fields and "
+            "send the form again."
+        )
 
     @http.route(
         f"{PORTAL}/book/<int:profile_id>",
@@ -251,6 +294,8 @@ class VpAppointmentPortal(CustomerPortal):
         if response:
             return response
         user = request.env.user
+        # an account answers for its bookings: only bookings made count towards its
+        # hourly limit, checked and recorded with the booking (atomic per booker)
         return self._vp_book(
             profile,
             post,
@@ -258,7 +303,11 @@ class VpAppointmentPortal(CustomerPortal):
             PORTAL,
             False,
             lambda appointment: f"{PORTAL}/{appointment.id}?done=booked",
+            hourly=PARAM_PORTAL,
         )
+
+    def _vp_too_many(self):
+        return BookingRateError.default_message(request.env)
 
     def _vp_unknown_counsellor(self, back):
         return self._vp_message(
@@ -283,6 +332,16 @@ class VpAppointmentPortal(CustomerPortal):
         )
 
     @http.route(
+        f"/my{MAIL_LINK}/<int:appointment_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def vp_portal_mail_link(self, appointment_id, **kw):
+        return request.redirect(f"{PORTAL}/{appointment_id}")
+
+    @http.route(
         f"{PORTAL}/<int:appointment_id>", type="http", auth="user", website=True, methods=["GET"]
     )
     def vp_portal_appointment(self, appointment_id, done=None, **kw):
@@ -292,9 +351,21 @@ class VpAppointmentPortal(CustomerPortal):
     def _vp_show(self, appointment, base, back, done):
         if not appointment:
             return self._vp_not_found(back)
+        notice = self._vp_notice(done)
+        if done == "booked" and appointment.email_state == "pending":
+            notice = _(
+                "Thank you. Your appointment has been requested. We sent you an e-mail to "
+                "confirm your e-mail address: e-mails about this appointment follow only "
+                "after you confirmed it."
+            )
+        elif done == "booked" and appointment.email_state == "none":
+            notice = _(
+                "Thank you. Your appointment has been requested. The counsellor will phone "
+                "you to confirm it; tell them then if you want to change it."
+            )
         return request.render(
             "vertrouwenspersoon.vp_portal_appointment",
-            self._vp_manage_values(appointment, base, notice=self._vp_notice(done)),
+            self._vp_manage_values(appointment, base, notice=notice),
         )
 
     @http.route(
@@ -329,13 +400,29 @@ class VpAppointmentPortal(CustomerPortal):
             return request.render("vertrouwenspersoon.vp_portal_book", values)
         if not request.validate_csrf(post.get("csrf_token")):
             return self._vp_bad_csrf(base)
+        if self._vp_has_control_chars(post):
+            return self._vp_message(
+                _("Not saved"), self._vp_control_message(), status=400, back=base
+            )
         return self._vp_change(appointment, post, base, action)
 
     # ------------------------------------------------------------ public flow
 
+    def _vp_public_closed(self):
+        """The public free-time list can be switched off (see docs/booking.md, side
+        channel): then only people with an account see free times."""
+        param = request.env["ir.config_parameter"].sudo().get_param(PARAM_PUBLIC_BOOKING, "1")
+        if param.strip().lower() not in ("0", "false", "no", "off"):
+            return None
+        return self._vp_message(
+            _("Booking without an account is not available"),
+            _("Please log in to book an appointment, or phone or e-mail the counsellor."),
+            status=404,
+        )
+
     @http.route(PUBLIC, type="http", auth="public", website=True, methods=["GET"])
     def vp_public_home(self, **kw):
-        return self._vp_home(PUBLIC, request.env["vp.appointment"])
+        return self._vp_public_closed() or self._vp_home(PUBLIC, request.env["vp.appointment"])
 
     @http.route(
         f"{PUBLIC}/book/<int:profile_id>",
@@ -346,6 +433,9 @@ class VpAppointmentPortal(CustomerPortal):
         csrf=False,
     )
     def vp_public_book(self, profile_id, **post):
+        closed = self._vp_public_closed()
+        if closed:
+            return closed
         profile, response = self._vp_book_start(profile_id, PUBLIC, post)
         if response:
             return response
@@ -357,10 +447,7 @@ class VpAppointmentPortal(CustomerPortal):
         if not error and not request.env["vp.booking.attempt"]._record_attempt(
             ip=request.httprequest.remote_addr, email=(post.get("contact_email") or "").strip()
         ):
-            error = _(
-                "Too many requests from this address. Please try again in an hour, "
-                "or phone the counsellor."
-            )
+            error = self._vp_too_many()
             status = 429
         else:
             status = 400
@@ -378,8 +465,34 @@ class VpAppointmentPortal(CustomerPortal):
             booker,
             PUBLIC,
             True,
-            lambda appointment: f"{PUBLIC}/{appointment.id}/{appointment.access_token}?done=booked",
+            self._vp_grant_and_manage_url,
         )
+
+    def _vp_grant_and_manage_url(self, appointment, done="booked"):
+        """Let this browser manage the booking for a while, at a URL without a token.
+
+        The grant lives in the server-side session (its cookie is HttpOnly) and expires
+        after GRANT_SECONDS; a token is only ever seen once, by the request that
+        exchanges it, so it does not stay in access logs or browser history.
+        """
+        now = time.time()
+        grants = {
+            key: until
+            for key, until in (request.session.get("vp_manage") or {}).items()
+            if until > now
+        }
+        grants[str(appointment.id)] = now + GRANT_SECONDS
+        request.session["vp_manage"] = grants  # a new dict: the session is saved
+        return f"{MANAGE}/{appointment.id}" + (f"?done={done}" if done else "")
+
+    def _vp_granted_appointment(self, appointment_id):
+        until = (request.session.get("vp_manage") or {}).get(str(appointment_id), 0)
+        if until < time.time():
+            return None
+        appointment = request.env["vp.appointment"].sudo().browse(appointment_id).exists()
+        if not appointment or appointment.user_id or not appointment._is_manageable_publicly():
+            return None
+        return appointment
 
     def _vp_public_contact_error(self, post):
         name = (post.get("contact_name") or "").strip()
@@ -400,15 +513,22 @@ class VpAppointmentPortal(CustomerPortal):
         return appointment
 
     @http.route(
-        f"{PUBLIC}/<int:appointment_id>/<string:token>",
+        [
+            f"{PUBLIC}/<int:appointment_id>/<string:token>",
+            f"{MAIL_LINK}/<int:appointment_id>/<string:token>",
+        ],
         type="http",
         auth="public",
         website=True,
         methods=["GET"],
     )
     def vp_public_appointment(self, appointment_id, token, done=None, **kw):
+        """The link of an e-mail: exchanged at once for a grant and a URL without token."""
         appointment = self._vp_token_appointment(appointment_id, token)
-        return self._vp_show(appointment, f"{PUBLIC}/{appointment_id}/{token}", PUBLIC, done)
+        if not appointment:
+            return self._vp_not_found(PUBLIC)
+        done = done if self._vp_notice(done) else ""
+        return request.redirect(self._vp_grant_and_manage_url(appointment, done), code=303)
 
     @http.route(
         f"{PUBLIC}/<int:appointment_id>/<string:token>/<string:action>",
@@ -419,9 +539,98 @@ class VpAppointmentPortal(CustomerPortal):
         csrf=False,
     )
     def vp_public_change(self, appointment_id, token, action, **post):
+        """Forms and links of pages shown before the token-free URL existed."""
         appointment = self._vp_token_appointment(appointment_id, token)
-        base = f"{PUBLIC}/{appointment_id}/{token}"
+        if appointment:
+            self._vp_grant_and_manage_url(appointment)
+        base = f"{MANAGE}/{appointment_id}"
         return self._vp_change_request(appointment, action, post, base, PUBLIC)
+
+    @http.route(
+        f"{MANAGE}/<int:appointment_id>", type="http", auth="public", website=True, methods=["GET"]
+    )
+    def vp_public_manage(self, appointment_id, done=None, **kw):
+        appointment = self._vp_granted_appointment(appointment_id)
+        return self._vp_show(appointment, f"{MANAGE}/{appointment_id}", PUBLIC, done)
+
+    @http.route(
+        f"{MANAGE}/<int:appointment_id>/<string:action>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        csrf=False,
+    )
+    def vp_public_manage_change(self, appointment_id, action, **post):
+        appointment = self._vp_granted_appointment(appointment_id)
+        base = f"{MANAGE}/{appointment_id}"
+        return self._vp_change_request(appointment, action, post, base, PUBLIC)
+
+    # ------------------------------------------------- confirming an e-mail address
+
+    @http.route(
+        f"{CONFIRM}/<int:appointment_id>/<string:token>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
+    )
+    def vp_confirm_email_link(self, appointment_id, token, **kw):
+        """The link of the confirmation mail, exchanged for a grant (no token in logs).
+
+        Confirming takes a click (POST): mail scanners that open links do not confirm.
+        """
+        appointment = request.env["vp.appointment"].sudo().browse(appointment_id).exists()
+        if not appointment or not appointment._check_confirm_token(token):
+            return self._vp_confirm_page(None, status=404)
+        now = time.time()
+        grants = {
+            key: until
+            for key, until in (request.session.get("vp_confirm") or {}).items()
+            if until > now
+        }
+        grants[str(appointment.id)] = now + GRANT_SECONDS
+        request.session["vp_confirm"] = grants
+        return request.redirect(f"{CONFIRM}/{appointment.id}", code=303)
+
+    @http.route(
+        f"{CONFIRM}/<int:appointment_id>",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET", "POST"],
+        csrf=False,
+    )
+    def vp_confirm_email(self, appointment_id, **post):
+        until = (request.session.get("vp_confirm") or {}).get(str(appointment_id), 0)
+        appointment = request.env["vp.appointment"].sudo().browse(appointment_id).exists()
+        if until < time.time() or not appointment:
+            return self._vp_confirm_page(None, status=404)
+        if request.httprequest.method == "GET":
+            return self._vp_confirm_page(appointment_id)
+        if not request.validate_csrf(post.get("csrf_token")):
+            return self._vp_bad_csrf(f"{CONFIRM}/{appointment_id}")
+        if self._vp_has_control_chars(post):
+            return self._vp_message(_("Not saved"), self._vp_control_message(), status=400)
+        if not appointment._confirm_email():
+            return self._vp_confirm_page(None, status=404)
+        grants = dict(request.session.get("vp_confirm") or {})
+        grants.pop(str(appointment_id), None)
+        request.session["vp_confirm"] = grants
+        if not appointment._is_manageable_publicly():
+            return self._vp_message(
+                _("E-mail address confirmed"),
+                _("Thank you, your e-mail address is confirmed."),
+                status=200,
+            )
+        return request.redirect(self._vp_grant_and_manage_url(appointment, "confirmed"))
+
+    def _vp_confirm_page(self, appointment_id, status=200):
+        return request.render(
+            "vertrouwenspersoon.vp_confirm_email",
+            {"action": appointment_id and f"{CONFIRM}/{appointment_id}"},
+            status=status,
+        )
 
     @http.route(
         "/vertrouwenspersoon/photo/<int:profile_id>",

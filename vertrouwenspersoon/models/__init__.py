@@ -29,6 +29,8 @@ from . import appointment_slots
 from . import appointment
 from . import appointment_notice
 from . import booking_attempt
+from . import booking_guard
+from . import mail_mail
 from . import appointment_case
 from . import appointment_vault
 from . import time_entry

@@ -1,9 +1,12 @@
+import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import consteq
+from odoo.osv import expression
+from odoo.tools import consteq, sql
 
 from .appointment_slots import ACTIVE_STATES, booking_settings, to_local
 from .counsellor import CHANNELS
@@ -11,6 +14,16 @@ from .counsellor import CHANNELS
 NOTE_MAX = 2000
 EPOCH = datetime(1970, 1, 1)
 SHORT_MAX = 120
+PARAM_MAX_ACTIVE = "vertrouwenspersoon.booking_max_active"
+DEFAULT_MAX_ACTIVE = 2
+# what PostgreSQL cannot store (NUL) and what no one types: C0 controls and DEL, but
+# tab and line breaks (a note has lines)
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def token_digest(token):
+    """What is stored of a link token: its SHA-256 (a token is 256 random bits)."""
+    return hashlib.sha256(str(token).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class SlotTakenError(UserError):
@@ -21,6 +34,17 @@ class SlotTakenError(UserError):
         return env._(
             "This time was just taken or is not available. "
             "Please choose one of the free times below."
+        )
+
+
+class BookingRateError(UserError):
+    """The booker made too many bookings in the last hour."""
+
+    @staticmethod
+    def default_message(env):
+        return env._(
+            "Too many booking requests in a short time. Please try again in an hour, "
+            "or phone or e-mail the counsellor directly."
         )
 
 
@@ -74,7 +98,24 @@ class VpAppointment(models.Model):
     )
     decline_message = fields.Text(string="Message to the employee")
     proposed_start = fields.Datetime(string="Proposed other time")
-    access_token = fields.Char(copy=False, readonly=True)
+    # Only digests of the manage links are stored (one per e-mail that carried one):
+    # neither the database nor a log of it opens a booking.
+    access_token_hashes = fields.Text(string="Link token digests", copy=False, readonly=True)
+    booker_email_key = fields.Char(
+        string="Booker e-mail key", copy=False, readonly=True, index="btree_not_null"
+    )
+    booker_phone_key = fields.Char(
+        string="Booker phone key", copy=False, readonly=True, index="btree_not_null"
+    )
+    email_state = fields.Selection(
+        [("none", "No e-mail"), ("pending", "Not confirmed"), ("confirmed", "Confirmed")],
+        string="E-mail address",
+        default="none",
+        readonly=True,
+        help="Booking e-mails go to an address given on the public page only after "
+        "its owner confirmed it.",
+    )
+    email_confirm_hash = fields.Char(string="E-mail confirmation digest", copy=False, readonly=True)
     event_id = fields.Many2one(
         "calendar.event", string="Calendar block", ondelete="set null", index="btree_not_null"
     )
@@ -84,6 +125,7 @@ class VpAppointment(models.Model):
     )
 
     def init(self):
+        self._hash_legacy_tokens()
         # The database, not Python, guarantees a slot is held at most once: a partial
         # unique index for the same start, and an exclusion constraint for overlapping
         # times of one counsellor (gist on ranges; no extension needed). A concurrent
@@ -108,6 +150,21 @@ class VpAppointment(models.Model):
                 ) WHERE (state IN ('requested', 'confirmed'))
                 """
             )
+
+    def _hash_legacy_tokens(self):
+        """Builds before the token digests kept the manage token in the clear: store its
+        digest (the links already mailed keep working) and drop the plain column."""
+        cr = self.env.cr
+        if not sql.column_exists(cr, self._table, "access_token"):
+            return
+        cr.execute(
+            """
+            UPDATE vp_appointment
+               SET access_token_hashes = encode(sha256(convert_to(access_token, 'UTF8')), 'hex')
+             WHERE access_token IS NOT NULL AND access_token != ''
+            """
+        )
+        cr.execute("ALTER TABLE vp_appointment DROP COLUMN access_token")
 
     @api.depends("start")
     def _compute_display_name(self):
@@ -146,19 +203,37 @@ class VpAppointment(models.Model):
         return self.partner_id.lang or self.env.lang or "en_US"
 
     def _manage_url(self):
-        """The link in e-mails: the portal page, or the tokenised public page."""
+        """The link in e-mails: the portal page, or a public link with a new token.
+
+        Each mail gets its own token; only its digest is stored, the token itself lives
+        in the mail until it is sent (and deleted).
+        """
         self.ensure_one()
         base = self.get_base_url()
         if self.user_id:
-            return f"{base}/my/vertrouwenspersoon/{self.id}"
-        return f"{base}/vertrouwenspersoon/afspraak/{self.id}/{self.sudo().access_token}"
+            return f"{base}/my/afspraak/{self.id}"
+        return f"{base}/afspraak/{self.id}/{self._new_access_token()}"
+
+    def _new_access_token(self):
+        self.ensure_one()
+        token = secrets.token_urlsafe(32)
+        appointment = self.sudo()
+        hashes = (appointment.access_token_hashes or "").split()
+        appointment.access_token_hashes = " ".join([*hashes, token_digest(token)])
+        return token
 
     def _check_token(self, token):
         """Constant-time token check; tokens expire when the appointment starts."""
         self.ensure_one()
-        real = self.sudo().access_token
-        if not (real and token and consteq(real, str(token))):
-            return False
+        digest = token_digest(token or "")
+        known = (self.sudo().access_token_hashes or "").split()
+        # compare with every digest (no early exit), then the time
+        matches = [consteq(digest, real) for real in known]
+        return bool(token) and any(matches) and self.start > fields.Datetime.now()
+
+    def _is_manageable_publicly(self):
+        """A public booking is managed through its links until it starts."""
+        self.ensure_one()
         return self.start > fields.Datetime.now()
 
     def _is_changeable(self):
@@ -168,6 +243,14 @@ class VpAppointment(models.Model):
     @api.model
     def _clean_text(self, value, limit, label):
         value = (value or "").strip()
+        if CONTROL_RE.search(value):
+            raise ValidationError(
+                self.env._(
+                    "%(field)s contains invisible control characters. "
+                    "Please type it again without them.",
+                    field=label,
+                )
+            )
         if len(value) > limit:
             raise ValidationError(
                 self.env._(
@@ -202,7 +285,7 @@ class VpAppointment(models.Model):
             raise SlotTakenError(SlotTakenError.default_message(self.env))
 
     @api.model
-    def _book(self, profile, start, channel, booker, callback_phone=None, note=None):
+    def _book(self, profile, start, channel, booker, callback_phone=None, note=None, hourly=None):
         """Book a slot for ``booker`` (dict: user_id / partner_id or contact_*), as sudo.
 
         Raises UserError (SlotTakenError) with a message for the employee; the caller
@@ -224,8 +307,14 @@ class VpAppointment(models.Model):
         for key, label in labels.items():
             if booker.get(key) is not None:
                 values[key] = self._clean_text(booker[key], SHORT_MAX, label)
+        email = values.get("contact_email") or ""
+        if booker.get("partner_id") and not email:
+            email = self.env["res.partner"].sudo().browse(booker["partner_id"]).email or ""
+        keys = self._booker_keys(booker.get("user_id"), email, values.get("contact_phone"))
+        appointments._check_booker_limit(keys, booker.get("user_id"), hourly)
         appointments._check_bookable(profile, start, channel)
         slot = booking_settings(self.env)["slot"]
+        public_email = not booker.get("user_id") and values.get("contact_email")
         appointment = appointments.create(
             {
                 **values,
@@ -237,11 +326,83 @@ class VpAppointment(models.Model):
                 "channel": channel,
                 "user_id": booker.get("user_id"),
                 "partner_id": booker.get("partner_id"),
-                "access_token": secrets.token_urlsafe(32),
+                "booker_email_key": keys.get("email"),
+                "booker_phone_key": keys.get("phone"),
+                # an account's address is its own; one typed on the public page first
+                # has to be confirmed by whoever reads that mailbox
+                "email_state": "pending" if public_email else ("confirmed" if email else "none"),
             }
         )
+        if hourly and keys.get("user"):
+            self.env["vp.booking.attempt"].sudo()._add([keys["user"]])
         appointment._queue_notice("booked")
         return appointment
+
+    @api.model
+    def _booker_keys(self, user_id, email, phone):
+        """Hashed keys that identify a booker across bookings: {kind: key}."""
+        hash_ = self.env["vp.booking.attempt"]._hash
+        keys = {}
+        if user_id:
+            keys["user"] = hash_("booker-user", user_id)
+        if email and email.strip():
+            keys["email"] = hash_("booker-email", email.strip().lower())
+        digits = re.sub(r"\D", "", phone or "")
+        if len(digits) >= 6:
+            keys["phone"] = hash_("booker-phone", digits[-9:])  # 06-… and +316… alike
+        return keys
+
+    @api.model
+    def _max_active(self):
+        icp = self.env["ir.config_parameter"].sudo()
+        try:
+            return max(int(icp.get_param(PARAM_MAX_ACTIVE, DEFAULT_MAX_ACTIVE)), 0)
+        except (TypeError, ValueError):
+            return DEFAULT_MAX_ACTIVE
+
+    @api.model
+    def _check_booker_limit(self, keys, user_id=None, hourly=None):
+        """Refuse a booker who already holds the most active (future, open) appointments,
+        or (``hourly``: the setting of an account's bookings per hour) who booked too
+        often in the last hour.
+
+        Atomic per booker: the guard rows of the keys serialize concurrent bookings of
+        one booker (see vp.booking.guard). 0 in the setting means no limit.
+        """
+        limit = self._max_active()
+        hourly = hourly if user_id else None
+        if not keys or not (limit or hourly):
+            return
+        if not self.env["vp.booking.guard"].sudo()._claim(keys.values()):
+            raise UserError(
+                self.env._(
+                    "Another booking with your details is being made at this moment. "
+                    "Please reload the page and try again."
+                )
+            )
+        attempts = self.env["vp.booking.attempt"].sudo()
+        if hourly and attempts._count_recent(keys["user"]) >= attempts._limit(hourly):
+            raise BookingRateError(BookingRateError.default_message(self.env))
+        if not limit:
+            return
+        domain = [("state", "in", list(ACTIVE_STATES)), ("start", ">", fields.Datetime.now())]
+        matches = []
+        if user_id:
+            matches.append([("user_id", "=", user_id)])
+        if keys.get("email"):
+            matches.append([("booker_email_key", "=", keys["email"])])
+        if keys.get("phone"):
+            matches.append([("booker_phone_key", "=", keys["phone"])])
+        count = self.sudo().search_count(expression.AND([domain, expression.OR(matches)]))
+        if count >= limit:
+            raise UserError(
+                self.env._(
+                    "You already have %(count)s appointments planned, the most that can "
+                    "be booked here at one time. Cancel or move one of them, or phone or "
+                    "e-mail the counsellor directly for another appointment.",
+                    count=count,
+                )
+            )
 
     def _move(self, start):
         """Move to another free slot (by the booker); back to 'requested'."""
@@ -382,12 +543,48 @@ class VpAppointment(models.Model):
     # ------------------------------------------------------------------- mails
 
     def _notify_booker(self, kind):
+        """Mail the booker; an address typed on the public page only once confirmed.
+
+        Until then the only mail it gets is one neutral request to confirm it (on
+        booking): someone who typed another person's address sends that person
+        nothing about a confidential counsellor.
+        """
         for appointment in self.sudo():
             email = appointment._booker_email()
-            if email:
-                appointment.with_context(lang=appointment._booker_lang())._send_mail(
-                    kind, email, for_booker=True
-                )
+            if not email:
+                continue
+            booker = appointment.with_context(lang=appointment._booker_lang())
+            if appointment.email_state == "pending":
+                if kind == "booked":
+                    booker._send_confirm_mail(email)
+                continue
+            booker._send_mail("booked" if kind == "email_confirmed" else kind, email, True)
+
+    def _send_confirm_mail(self, email_to):
+        self.ensure_one()
+        token = secrets.token_urlsafe(32)
+        self.email_confirm_hash = token_digest(token)
+        body = self.env["ir.qweb"]._render(
+            "vertrouwenspersoon.vp_appointment_confirm_mail_body",
+            {"url": f"{self.get_base_url()}/confirm-email/{self.id}/{token}"},
+        )
+        self._create_mail(self.env._("Confirm your e-mail address"), body, email_to)
+
+    def _check_confirm_token(self, token):
+        self.ensure_one()
+        real = self.sudo().email_confirm_hash
+        return bool(real and token and consteq(real, token_digest(token)))
+
+    def _confirm_email(self):
+        """The owner of the address confirmed it (they opened the link and clicked)."""
+        self.ensure_one()
+        appointment = self.sudo()
+        if appointment.email_state != "pending" or not appointment.email_confirm_hash:
+            return False
+        appointment.write({"email_state": "confirmed", "email_confirm_hash": False})
+        if appointment.state in ACTIVE_STATES:
+            appointment._queue_notice("email_confirmed")
+        return True
 
     def _notify_counsellor(self, kind):
         for appointment in self.sudo():
@@ -413,11 +610,12 @@ class VpAppointment(models.Model):
     def _send_mail(self, kind, email_to, for_booker):
         """A neutral e-mail: no counsellor role, no subject matter, no note."""
         self.ensure_one()
-        url = (
-            self._manage_url()
-            if for_booker
-            else f"{self.get_base_url()}/odoo/vp.appointment/{self.id}"
-        )
+        if not for_booker:
+            url = f"{self.get_base_url()}/odoo/vp.appointment/{self.id}"
+        elif kind in ("cancelled", "declined"):
+            url = ""  # no link in these mails: no token made for them
+        else:
+            url = self._manage_url()
         body = self.env["ir.qweb"]._render(
             "vertrouwenspersoon.vp_appointment_mail_body",
             {
@@ -426,39 +624,65 @@ class VpAppointment(models.Model):
                 "for_booker": for_booker,
                 "when": self._local_label(),
                 "proposed": self._local_label(self.proposed_start) if self.proposed_start else "",
-                "channel": dict(self._fields["channel"]._description_selection(self.env))[
-                    self.channel
-                ],
+                "channel": self._mail_channel(),
                 "url": url,
                 # the counsellor's reply, decrypted in their own request (never stored plain)
                 "message": self.env.context.get("vp_booker_message") or "",
             },
         )
         cancel = kind in ("cancelled", "declined")
-        attachments = []
-        if for_booker and kind != "proposed":
-            attachments = [
-                fields.Command.create(
+        ics = self._ics(cancel=cancel) if for_booker and kind != "proposed" else None
+        self._create_mail(self._mail_subject(kind, for_booker), body, email_to, ics)
+
+    def _create_mail(self, subject, body, email_to, ics=None):
+        """Queue one booking mail that leaves nothing behind.
+
+        Deleted once sent (auto_delete), its calendar file with it (an attachment of
+        the mail's message is deleted with the message); a mail that keeps failing is
+        deleted after its last retry (see mail.mail).
+        """
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "subject": subject,
+                    "body_html": body,
+                    "email_to": email_to,
+                    "email_from": self.company_id.email_formatted
+                    or self.env.company.email_formatted
+                    or self.env.user.email_formatted,
+                    "author_id": False,
+                    "auto_delete": True,
+                    "vp_booking_mail": True,
+                }
+            )
+        )
+        if ics:
+            mail.attachment_ids = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create(
                     {
                         "name": "appointment.ics",
-                        "raw": self._ics(cancel=cancel),
+                        "raw": ics,
                         "mimetype": "text/calendar",
+                        "res_model": "mail.message",
+                        "res_id": mail.mail_message_id.id,
                     }
                 )
-            ]
-        self.env["mail.mail"].sudo().create(
-            {
-                "subject": self._mail_subject(kind, for_booker),
-                "body_html": body,
-                "email_to": email_to,
-                "email_from": self.company_id.email_formatted
-                or self.env.company.email_formatted
-                or self.env.user.email_formatted,
-                "author_id": False,
-                "auto_delete": True,
-                "attachment_ids": attachments,
-            }
-        )
+            )
+        return mail
+
+    def _mail_channel(self):
+        """The channel in e-mails: whoever reads a waiting mail learns no "confidential"."""
+        _ = self.env._
+        return {
+            "in_person": _("In person"),
+            "phone": _("Phone"),
+            "video": _("Video call"),
+            "outside": _("Outside the organisation"),
+        }[self.channel]
 
     def _ics(self, cancel=False):
         """A minimal iCalendar file with a neutral summary."""
@@ -471,7 +695,7 @@ class VpAppointment(models.Model):
         lines = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
-            "PRODID:-//vertrouwenspersoon//appointment//EN",
+            "PRODID:-//odoo//appointment//EN",  # neutral, like the rest of the mail
             "METHOD:%s" % ("CANCEL" if cancel else "PUBLISH"),
             "BEGIN:VEVENT",
             f"UID:appointment-{self.id}-{uuid}",
@@ -481,14 +705,14 @@ class VpAppointment(models.Model):
             "SUMMARY:%s" % self.env._("Appointment"),
             "STATUS:%s" % ("CANCELLED" if cancel else "CONFIRMED"),
         ]
-        if self.channel == "in_person" and self.profile_id.room:
-            room = self.profile_id.room.replace("\n", " ").replace(",", "\\,")
-            lines.append(f"LOCATION:{room}")
+        # no LOCATION: the room's name may say what it is for; the booker's page shows it
         lines += ["END:VEVENT", "END:VCALENDAR", ""]
         return "\r\n".join(lines).encode()
 
     @api.model
     def _cron_send_reminders(self):
+        self.env["mail.mail"]._vp_retry_or_purge_failed()
+        self.env["vp.booking.attempt"]._purge(fields.Datetime.now())
         now = fields.Datetime.now()
         due = self.sudo().search(
             [

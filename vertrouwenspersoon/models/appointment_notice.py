@@ -23,6 +23,7 @@ KINDS = [
     ("confirmed", "Confirmed"),
     ("declined", "Declined"),
     ("proposed", "Other time proposed"),
+    ("email_confirmed", "E-mail address confirmed"),
 ]
 # what the counsellor hears of (the other kinds are their own actions)
 FOR_COUNSELLOR = ("booked", "moved", "cancelled")

@@ -52,18 +52,29 @@ class VpCounsellor(models.Model):
         )
         for user_id, a_start, a_stop in self.env.cr.fetchall():
             busy[by_user[user_id]].append((a_start, a_stop))
+        # Only time the counsellor chose to spend counts: events they organise, or
+        # accepted. An invitation anyone can send (unanswered, declined, tentative)
+        # must not block their bookable time for weeks.
         self.env.cr.execute(
             """
-            SELECT rel.res_partner_id, ev.start, ev.stop
+            SELECT att.partner_id, ev.start, ev.stop
               FROM calendar_event ev
-              JOIN calendar_event_res_partner_rel rel ON rel.calendar_event_id = ev.id
-             WHERE rel.res_partner_id = ANY(%s) AND ev.active AND ev.show_as = 'busy'
+              JOIN calendar_attendee att ON att.event_id = ev.id
+             WHERE att.partner_id = ANY(%s) AND att.state = 'accepted'
+               AND ev.active AND ev.show_as = 'busy'
                AND ev.start < %s AND ev.stop > %s
                -- an appointment's own block: the appointment itself counts (and is
                -- freed at once when cancelled, before its block is removed)
                AND NOT EXISTS (SELECT 1 FROM vp_appointment a WHERE a.event_id = ev.id)
+             UNION
+            SELECT u.partner_id, ev.start, ev.stop
+              FROM calendar_event ev
+              JOIN res_users u ON u.id = ev.user_id
+             WHERE u.partner_id = ANY(%s) AND ev.active AND ev.show_as = 'busy'
+               AND ev.start < %s AND ev.stop > %s
+               AND NOT EXISTS (SELECT 1 FROM vp_appointment a WHERE a.event_id = ev.id)
             """,
-            [list(by_partner), stop, start],
+            [list(by_partner), stop, start, list(by_partner), stop, start],
         )
         for partner_id, e_start, e_stop in self.env.cr.fetchall():
             busy[by_partner[partner_id]].append((e_start, e_stop))
@@ -89,7 +100,8 @@ class VpCounsellor(models.Model):
         if first > last:
             return result
         self.env["vp.appointment"].flush_model()
-        self.env["calendar.event"].flush_model(["start", "stop", "show_as", "active"])
+        self.env["calendar.event"].flush_model(["start", "stop", "show_as", "active", "user_id"])
+        self.env["calendar.attendee"].flush_model(["state", "partner_id", "event_id"])
         busy = self._busy_intervals(first, last + settings["slot"])
         if exclude:
             busy = {

@@ -117,7 +117,7 @@ class VpAppointment(models.Model):
         return any(self.sudo()[f"{fname}_enc"] for fname in self._vault_fields)
 
     @api.model
-    def _book(self, profile, start, channel, booker, callback_phone=None, note=None):
+    def _book(self, profile, start, channel, booker, callback_phone=None, note=None, hourly=None):
         """A counsellor without a vault can be booked, but receives nothing in writing.
 
         The note and call-back number are refused with a message (the booker removes
@@ -143,7 +143,7 @@ class VpAppointment(models.Model):
                         )
                     )
                 booker = {**booker, "contact_name": None, "contact_phone": None}
-        return super()._book(profile, start, channel, booker, callback_phone, note)
+        return super()._book(profile, start, channel, booker, callback_phone, note, hourly)
 
     def write(self, vals):
         if "counsellor_id" in vals:

@@ -25,3 +25,5 @@ from . import test_vault_admin_http
 from . import test_vault_readers
 from . import test_vault_colleagues
 from . import test_vault_plaintext
+from . import test_appointment_abuse
+from . import test_appointment_burst

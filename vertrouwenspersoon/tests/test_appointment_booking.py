@@ -101,6 +101,7 @@ class TestAppointmentSlots(BookingFixture, TransactionCase):
         self.env["calendar.event"].create(
             {
                 "name": "Team meeting",
+                "user_id": self.counsellor.id,  # organised by the counsellor: real busy time
                 "start": slot + timedelta(minutes=15),
                 "stop": slot + timedelta(minutes=45),
                 "partner_ids": [fields.Command.set(self.counsellor.partner_id.ids)],
@@ -190,7 +191,7 @@ class TestAppointmentFlow(BookingFixture, TransactionCase):
         self.assertIn("BEGIN:VEVENT", content)
         self.assertIn("SUMMARY:Appointment", content)
         self.assertNotIn("Piet", content)
-        self.assertIn("/my/vertrouwenspersoon/", to_booker.body_html)
+        self.assertIn("/my/afspraak/", to_booker.body_html)
 
     def test_reminder_sent_once_within_24_hours(self):
         appointment = self.book()

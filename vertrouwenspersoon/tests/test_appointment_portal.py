@@ -172,7 +172,8 @@ class TestAppointmentPortal(BookingFixture, HttpCase):
             response = self._post(f"{base}/{action}", {"csrf_token": csrf})
             self.assertEqual(response.status_code, 404)
         # the token route does not open an account holder's booking either
-        response = self.url_open(f"/vertrouwenspersoon/afspraak/{victim.id}/{victim.access_token}")
+        token = victim._new_access_token()
+        response = self.url_open(f"/vertrouwenspersoon/afspraak/{victim.id}/{token}")
         self.assertEqual(response.status_code, 404)
         home = self.url_open("/my/vertrouwenspersoon")
         self.assertNotIn(f"/my/vertrouwenspersoon/{victim.id}", home.text)
@@ -198,27 +199,30 @@ class TestAppointmentPortal(BookingFixture, HttpCase):
         appointment = self.Appointment.search([("contact_email", "=", "jan@example.com")])
         self.assertTrue(appointment)
         self.assertFalse(appointment.user_id)
-        location = response.headers["Location"]
-        self.assertIn(
-            f"/vertrouwenspersoon/afspraak/{appointment.id}/{appointment.access_token}", location
-        )
-        base = f"/vertrouwenspersoon/afspraak/{appointment.id}/{appointment.access_token}"
-        self.assertEqual(self.url_open(base).status_code, 200)
+        # the booker lands on a URL without a token, opened by this browser's session
+        manage = f"/vertrouwenspersoon/afspraak/manage/{appointment.id}"
+        self.assertIn(f"{manage}?done=booked", response.headers["Location"])
+        self.assertEqual(self.url_open(manage).status_code, 200)
+        # a mailed link: the token works, and is exchanged for a URL without it
+        token = appointment._new_access_token()
+        base = f"/vertrouwenspersoon/afspraak/{appointment.id}/{token}"
+        self.opener.cookies.clear()
+        self.assertEqual(self.url_open(manage).status_code, 404)
+        response = self.url_open(base, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith(manage))
+        self.assertEqual(self.url_open(manage).status_code, 200)
         # wrong or truncated token, or another id
         for url in (
             f"/vertrouwenspersoon/afspraak/{appointment.id}/wrong",
-            f"/vertrouwenspersoon/afspraak/{appointment.id}/{appointment.access_token[:-1]}",
-            f"/vertrouwenspersoon/afspraak/{appointment.id + 1}/{appointment.access_token}",
+            f"/vertrouwenspersoon/afspraak/{appointment.id}/{token[:-1]}",
+            f"/vertrouwenspersoon/afspraak/{appointment.id + 1}/{token}",
         ):
             response = self.url_open(url)
             self.assertEqual(response.status_code, 404, url)
             self.assertIn("not valid", response.text)
-        # the e-mail carries the tokenised link
-        self.send_notices()
-        mail = self.env["mail.mail"].search([("email_to", "=", "jan@example.com")], limit=1)
-        self.assertIn(base, mail.body_html)
-        # cancel through the link
-        response = self._post(f"{base}/cancel", {}, csrf_from=base)
+        # cancel on the page without token
+        response = self._post(f"{manage}/cancel", {}, csrf_from=manage)
         self.assertEqual(response.status_code, 303)
         self.assertEqual(appointment.state, "cancelled")
 
@@ -226,15 +230,17 @@ class TestAppointmentPortal(BookingFixture, HttpCase):
         response = self._public_book()
         self.assertEqual(response.status_code, 303)
         appointment = self.Appointment.search([("contact_email", "=", "jan@example.com")])
+        token = appointment._new_access_token()
         appointment.write(
             {
                 "start": fields.Datetime.now() - timedelta(minutes=1),
                 "stop": fields.Datetime.now() + timedelta(minutes=59),
             }
         )
-        response = self.url_open(
-            f"/vertrouwenspersoon/afspraak/{appointment.id}/{appointment.access_token}"
-        )
+        response = self.url_open(f"/vertrouwenspersoon/afspraak/{appointment.id}/{token}")
+        self.assertEqual(response.status_code, 404)
+        # the grant of the booking session ends with it too
+        response = self.url_open(f"/vertrouwenspersoon/afspraak/manage/{appointment.id}")
         self.assertEqual(response.status_code, 404)
 
     def test_public_honeypot_contact_and_rate_limit(self):

@@ -165,5 +165,6 @@ class TestAppointmentSecurity(BookingFixture, TransactionCase):
     def test_rate_limit_table_not_readable(self):
         self.env["vp.booking.attempt"]._record_attempt(ip="127.0.0.1")
         for user in (self.settings_admin, self.counsellor, self.functional_admin):
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
-                self.env["vp.booking.attempt"].with_user(user).search([])
+            for model in ("vp.booking.attempt", "vp.booking.guard"):
+                with self.subTest(user=user.login, model=model), self.assertRaises(AccessError):
+                    self.env[model].with_user(user).search([])
