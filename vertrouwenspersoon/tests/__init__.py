@@ -19,3 +19,4 @@ from . import test_report_integration
 from . import test_time
 from . import test_time_security
 from . import test_time_case
+from . import test_tours
