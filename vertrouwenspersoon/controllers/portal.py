@@ -196,7 +196,13 @@ class VpAppointmentPortal(CustomerPortal):
             )
         return request.redirect(f"{base}?done={action}")
 
-    def _vp_notice(self, done):
+    def _vp_notice(self, done, appointment):
+        if done == "booked" and not appointment.sudo()._booker_email():
+            # a booker who gave only a phone number gets no e-mail: the page is all they have
+            return _(
+                "Thank you. Your appointment has been requested. You gave no e-mail address, "
+                "so keep the link below: it is the only way to see, move or cancel it."
+            )
         return {
             "booked": _(
                 "Thank you. Your appointment has been requested; you will receive an e-mail."
@@ -297,7 +303,7 @@ class VpAppointmentPortal(CustomerPortal):
             return self._vp_not_found(back)
         return request.render(
             "vertrouwenspersoon.vp_portal_appointment",
-            self._vp_manage_values(appointment, base, notice=self._vp_notice(done)),
+            self._vp_manage_values(appointment, base, notice=self._vp_notice(done, appointment)),
         )
 
     @http.route(

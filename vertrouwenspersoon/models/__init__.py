@@ -21,6 +21,7 @@ from . import appointment_notice
 from . import booking_attempt
 from . import appointment_case
 from . import appointment_vault
+from . import appointment_code
 from . import time_entry
 from . import time_summary
 from . import budget

@@ -7,6 +7,7 @@ missing browser fails instead, so the journeys cannot silently stop running.
 """
 
 import os
+import re
 import unittest
 from datetime import timedelta
 
@@ -48,6 +49,35 @@ class TourCase(BookingFixture, HttpCase):
 
 
 @tagged("post_install", "-at_install")
+class TestBookingFormHtml(BookingFixture, HttpCase):
+    """The note box in the HTML itself: public form, and the form shown again after an
+    error with the typed note still in it (no browser needed)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_booking()
+
+    def test_note_box_on_public_form_and_after_an_error(self):
+        public = self.url_open(f"/vertrouwenspersoon/afspraak/book/{self.profile.id}").text
+        self.assertRegex(public, r'<textarea[^>]*name="note"')
+        self.authenticate("vp_b_portal", "vp_b_portal")
+        form = f"/my/vertrouwenspersoon/book/{self.profile.id}"
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', self.url_open(form).text)
+        response = self.url_open(
+            form,
+            data={
+                "csrf_token": csrf.group(1),
+                "channel": "video",
+                "start": "2020-01-06 09:00:00",  # in the past: refused with a message
+                "note": BOOKING_NOTE,
+            },
+        )
+        self.assertEqual(response.status_code, 409)
+        self.assertRegex(response.text, rf'<textarea[^>]*name="note"[^>]*>{BOOKING_NOTE}</textarea>')
+
+
+@tagged("post_install", "-at_install")
 class TestBookingTour(TourCase):
     def _book_move_cancel(self):
         first_slot = self.free()
@@ -72,6 +102,22 @@ class TestBookingTourPhone(TestBookingTour):
 
     def test_on_a_phone_books_with_a_note_moves_and_cancels(self):
         self._book_move_cancel()
+
+
+@tagged("post_install", "-at_install")
+class TestPublicBookingTour(TourCase):
+    def test_phone_only_booker_keeps_the_link_and_code(self):
+        self.start_tour("/vertrouwenspersoon/afspraak", "vp_public_book_phone_only")
+        appointment = self.Appointment.search([("user_id", "=", False)])
+        self.assertEqual(len(appointment), 1)
+        self.assertFalse(appointment.contact_email)
+        # the counsellor finds the booking by the code the booker reads out
+        code = appointment.booking_code
+        self.assertRegex(code, r"^[A-Z2-7]{4}-[A-Z2-7]{4}$")
+        found = self.env["vp.appointment"].with_user(self.counsellor).search(
+            [("booking_code", "=", code)]
+        )
+        self.assertEqual(found, appointment)
 
 
 @tagged("post_install", "-at_install")
