@@ -158,7 +158,7 @@ class TestCounsellorTour(TourCase):
         Contact = self.env["vp.case.contact"].sudo()
         before = Contact.search([("case_id", "in", self.open_cases.ids)])
         self.start_tour(
-            "/vertrouwenspersoon/vault?redirect=/odoo",
+            "/odoo",
             "vp_counsellor_dashboard_case",
             login="vp_b_counsellor",
         )

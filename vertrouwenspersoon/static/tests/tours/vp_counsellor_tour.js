@@ -1,6 +1,6 @@
 /** @odoo-module **/
-// A counsellor unlocks the vault, sees the dashboard counts, opens a case and adds a
-// contact moment. tests/test_tours.py makes 2 open cases (1 with aftercare this week) and
+// A counsellor sees the dashboard counts, opens a case, unlocks the vault from it, comes
+// back to the case with the app's menu bar and adds a contact moment. tests/test_tours.py makes 2 open cases (1 with aftercare this week) and
 // 1 closed case whose retention ends within 30 days, then checks the stored contact moment.
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
@@ -23,18 +23,8 @@ function cardShows(method, count) {
 }
 
 registry.category("web_tour.tours").add("vp_counsellor_dashboard_case", {
-    url: "/vertrouwenspersoon/vault?redirect=/odoo",
+    url: "/odoo",
     steps: () => [
-        {
-            content: "type the vault passphrase",
-            trigger: "input#vp_unlock",
-            run: `edit ${VP_TOUR_PASSPHRASE}`,
-        },
-        {
-            content: "unlock",
-            trigger: "form[action$='/unlock'] button[type=submit]",
-            run: "click",
-        },
         stepUtils.showAppsMenuItem(),
         {
             content: "open the counsellor's app",
@@ -72,6 +62,25 @@ registry.category("web_tour.tours").add("vp_counsellor_dashboard_case", {
             content: "open a case",
             trigger: ".o_list_view .o_data_row:first .o_data_cell[name=name]",
             run: "click",
+        },
+        {
+            content: "the vault is locked: unlock it from the case",
+            trigger: ".o_form_view .alert button[name=action_unlock_vault]",
+            run: "click",
+        },
+        {
+            content: "type the vault passphrase",
+            trigger: "input#vp_unlock",
+            run: `edit ${VP_TOUR_PASSPHRASE}`,
+        },
+        {
+            content: "unlock",
+            trigger: "form[action$='/unlock'] button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "back on the case in the full screen, with the app's menu bar",
+            trigger: ".o_main_navbar .o_menu_sections [data-menu-xmlid='vertrouwenspersoon.menu_vp_case_dashboard']",
         },
         {
             content: "the unlocked vault shows the reporter's name",
