@@ -159,11 +159,15 @@ class VpVaultDropMixin(models.AbstractModel):
     def _vault_return_path(self):
         """This record inside the window action of a menu, so the web client comes back
         with the app's menu bar (``/odoo/<model>/<id>`` opens the bare form)."""
-        actions = self.env["ir.actions.act_window"].sudo().search(
-            [("res_model", "=", self._name)], order="id"
+        actions = (
+            self.env["ir.actions.act_window"]
+            .sudo()
+            .search([("res_model", "=", self._name)], order="id")
         )
-        menus = self.env["ir.ui.menu"].sudo().search(
-            [("action", "in", [f"ir.actions.act_window,{a.id}" for a in actions])]
+        menus = (
+            self.env["ir.ui.menu"]
+            .sudo()
+            .search([("action", "in", [f"ir.actions.act_window,{a.id}" for a in actions])])
         )
         in_menu = {menu.action.id for menu in menus}
         action = next((a for a in actions if a.id in in_menu), None)

@@ -74,7 +74,9 @@ class TestBookingFormHtml(BookingFixture, HttpCase):
             },
         )
         self.assertEqual(response.status_code, 409)
-        self.assertRegex(response.text, rf'<textarea[^>]*name="note"[^>]*>{BOOKING_NOTE}</textarea>')
+        self.assertRegex(
+            response.text, rf'<textarea[^>]*name="note"[^>]*>{BOOKING_NOTE}</textarea>'
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -114,8 +116,10 @@ class TestPublicBookingTour(TourCase):
         # the counsellor finds the booking by the code the booker reads out
         code = appointment.booking_code
         self.assertRegex(code, r"^[A-Z2-7]{4}-[A-Z2-7]{4}$")
-        found = self.env["vp.appointment"].with_user(self.counsellor).search(
-            [("booking_code", "=", code)]
+        found = (
+            self.env["vp.appointment"]
+            .with_user(self.counsellor)
+            .search([("booking_code", "=", code)])
         )
         self.assertEqual(found, appointment)
 
