@@ -11,8 +11,10 @@ import re
 import unittest
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tests.common import _find_executable
 
 from ..models import vault as vault_module
@@ -183,3 +185,23 @@ class TestDirectorTour(TourCase):
         report = self.env["vp.annual.report"].with_user(self.counsellor).create({"year": 2019})
         report.action_publish()
         self.start_tour("/odoo", "vp_director_reads_report", login=director.login)
+
+
+@tagged("post_install", "-at_install")
+class TestLockedPhonePlaceholders(TransactionCase):
+    """While the vault is locked an encrypted phone number holds a placeholder text: the
+    appointment form must not turn it into a phone link with an SMS button."""
+
+    def test_phone_widget_only_when_unlocked(self):
+        arch = self.env["vp.appointment"].get_views([(False, "form")])["views"]["form"]["arch"]
+        nodes = etree.fromstring(arch).xpath(
+            "//field[@name='callback_phone' or @name='contact_phone']"
+        )
+        self.assertTrue(nodes)
+        for node in nodes:
+            invisible = node.get("invisible", "")
+            if node.get("widget") == "phone":
+                self.assertIn("vault_locked", invisible, etree.tostring(node))
+                self.assertNotIn("not vault_locked", invisible, etree.tostring(node))
+            else:
+                self.assertIn("not vault_locked", invisible, etree.tostring(node))
