@@ -530,9 +530,25 @@ RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 LOG_LEVEL_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (ERROR|CRITICAL) ")
 
 
+BROWSERS = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
+
+
+def browser_test_tools():
+    """The browser journeys (Odoo tours) need websocket-client and Chromium on PATH."""
+    if not _requirement_met("websocket-client"):
+        info("Installing websocket-client (Odoo's browser tests talk to Chromium through it)")
+        subprocess.call([sys.executable, "-m", "pip", "install", "--quiet", "websocket-client"])
+    if not any(shutil.which(name) for name in BROWSERS):
+        info(
+            "no Chromium on PATH: Odoo skips the browser journeys (Debian: apt-get install "
+            "chromium; CI installs it and fails without it)"
+        )
+
+
 def cmd_test(args):
     """Fresh database, install the addon, run its tests, print `N passed, N failed`."""
     pg = preflight()
+    browser_test_tools()
     try:
         pg.start()
     except SetupError as exc:

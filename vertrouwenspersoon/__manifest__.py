@@ -55,6 +55,14 @@
         "views/vp_awareness_views.xml",
         "views/vp_annual_report_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "vertrouwenspersoon/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "vertrouwenspersoon/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/res_company_demo.xml",
         "demo/hr_department_demo.xml",

@@ -112,9 +112,10 @@ class VpAppointmentPortal(CustomerPortal):
             "page_name": "vertrouwenspersoon",
         }
 
-    def _vp_manage_values(self, appointment, base, notice=None):
+    def _vp_manage_values(self, appointment, base, notice=None, keep_link=None):
         appointment = appointment.sudo()
         return {
+            "keep_link": keep_link,
             "appointment": appointment,
             "profile": appointment.profile_id._portal_profile(),
             "when": appointment._local_label(),
@@ -208,7 +209,7 @@ class VpAppointmentPortal(CustomerPortal):
             )
         return request.redirect(f"{base}?done={action}")
 
-    def _vp_notice(self, done):
+    def _vp_notice(self, done, appointment):
         return {
             "booked": _(
                 "Thank you. Your appointment has been requested; you will receive an e-mail."
@@ -351,7 +352,7 @@ class VpAppointmentPortal(CustomerPortal):
     def _vp_show(self, appointment, base, back, done):
         if not appointment:
             return self._vp_not_found(back)
-        notice = self._vp_notice(done)
+        notice = self._vp_notice(done, appointment)
         if done == "booked" and appointment.email_state == "pending":
             notice = _(
                 "Thank you. Your appointment has been requested. We sent you an e-mail to "
@@ -359,13 +360,20 @@ class VpAppointmentPortal(CustomerPortal):
                 "after you confirmed it."
             )
         elif done == "booked" and appointment.email_state == "none":
+            # a booker who gave only a phone number gets no e-mail: the page is all they have
             notice = _(
                 "Thank you. Your appointment has been requested. The counsellor will phone "
-                "you to confirm it; tell them then if you want to change it."
+                "you to confirm it. You gave no e-mail address, so keep the link below: it is "
+                "the only way to see, move or cancel it."
             )
+        keep_link = None
+        if done == "booked" and not appointment.user_id:
+            # the address bar holds no token (it was exchanged for a session grant): the
+            # booker gets a link of their own to keep, shown on this page only
+            keep_link = appointment.sudo()._manage_url()
         return request.render(
             "vertrouwenspersoon.vp_portal_appointment",
-            self._vp_manage_values(appointment, base, notice=notice),
+            self._vp_manage_values(appointment, base, notice=notice, keep_link=keep_link),
         )
 
     @http.route(
@@ -527,7 +535,7 @@ class VpAppointmentPortal(CustomerPortal):
         appointment = self._vp_token_appointment(appointment_id, token)
         if not appointment:
             return self._vp_not_found(PUBLIC)
-        done = done if self._vp_notice(done) else ""
+        done = done if self._vp_notice(done, appointment) else ""
         return request.redirect(self._vp_grant_and_manage_url(appointment, done), code=303)
 
     @http.route(

@@ -33,6 +33,7 @@ from . import booking_guard
 from . import mail_mail
 from . import appointment_case
 from . import appointment_vault
+from . import appointment_code
 from . import time_entry
 from . import time_summary
 from . import budget

@@ -31,9 +31,14 @@ class VpBudget(models.Model):
         "res.company", required=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id", store=True)
-    amount_spent = fields.Monetary(string="Spent", compute="_compute_spent")
-    amount_remaining = fields.Monetary(string="Remaining", compute="_compute_spent")
-    progress = fields.Float(string="Spent (%)", compute="_compute_spent")
+    # the year as text, to group by: grouping by the integer showed "2.025" in the
+    # year column and a truncated group header
+    year_label = fields.Char(string="Budget year", compute="_compute_year_label", store=True)
+    expense_ids = fields.One2many("vp.expense", "budget_id", string="Expenses")
+    # stored, so that the budget list sums them per year
+    amount_spent = fields.Monetary(string="Spent", compute="_compute_spent", store=True)
+    amount_remaining = fields.Monetary(string="Remaining", compute="_compute_spent", store=True)
+    progress = fields.Float(string="Spent (%)", compute="_compute_spent", aggregator=None)
 
     _sql_constraints = [
         (
@@ -44,7 +49,12 @@ class VpBudget(models.Model):
         ("amount_not_negative", "CHECK(amount >= 0)", "The planned amount cannot be negative."),
     ]
 
-    @api.depends("amount")
+    @api.depends("year")
+    def _compute_year_label(self):
+        for budget in self:
+            budget.year_label = str(budget.year) if budget.year else False
+
+    @api.depends("amount", "expense_ids.amount")
     def _compute_spent(self):
         # Totals over all counsellors' expenses; the expenses themselves stay private.
         spent = dict(

@@ -48,9 +48,35 @@ class VpCaseDashboard(models.TransientModel):
             dashboard.retention_count = cases.search_count([("retention_warning", "=", True)])
             dashboard.intake_count = cases.search_count([("date_intake", ">=", year_start)])
 
+    @api.model
+    def get_cards(self):
+        """The counters of the dashboard client action, with the button each opens.
+
+        The start screen is a client action, not a form of this model: a form of a
+        transient model shows an unsaved "New" record and its computed counters stay 0.
+        """
+        dashboard = self.new({})
+        return [
+            {
+                "key": key,
+                "label": dashboard._fields[f"{key}_count"].get_description(self.env)["string"],
+                "hint": hint,
+                "count": dashboard[f"{key}_count"],
+                "method": method,
+                "style": style,
+            }
+            for key, hint, method, style in (
+                ("open", "", "action_open_cases", "primary"),
+                ("aftercare", self.env._("next 7 days"), "action_aftercare_due", "info"),
+                ("retention", self.env._("next 30 days"), "action_retention_due", "warning"),
+                ("intake", "", "action_this_year", "secondary"),
+            )
+        ]
+
     def _open_cases(self, name, domain):
         action = self.env["ir.actions.act_window"]._for_xml_id("vertrouwenspersoon.vp_case_action")
-        action.update(name=name, domain=domain, context={})
+        # the breadcrumb shows display_name before name: both name the counter
+        action.update(name=name, display_name=name, domain=domain, context={})
         return action
 
     def action_open_cases(self):

@@ -152,9 +152,26 @@ class VpVaultDropMixin(models.AbstractModel):
         self.check_access("read")
         return {
             "type": "ir.actions.act_url",
-            "url": f"/vertrouwenspersoon/vault?redirect=/odoo/{self._name}/{self.id}",
+            "url": f"/vertrouwenspersoon/vault?redirect=/odoo/{self._vault_return_path()}",
             "target": "self",
         }
+
+    def _vault_return_path(self):
+        """This record inside the window action of a menu, so the web client comes back
+        with the app's menu bar (``/odoo/<model>/<id>`` opens the bare form)."""
+        actions = (
+            self.env["ir.actions.act_window"]
+            .sudo()
+            .search([("res_model", "=", self._name)], order="id")
+        )
+        menus = (
+            self.env["ir.ui.menu"]
+            .sudo()
+            .search([("action", "in", [f"ir.actions.act_window,{a.id}" for a in actions])])
+        )
+        in_menu = {menu.action.id for menu in menus}
+        action = next((a for a in actions if a.id in in_menu), None)
+        return f"action-{action.id}/{self.id}" if action else f"{self._name}/{self.id}"
 
     def _vault_write(self, fname):
         """Store what was written to the content field ``fname`` (see encrypted_field)."""

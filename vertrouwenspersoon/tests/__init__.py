@@ -27,3 +27,4 @@ from . import test_vault_colleagues
 from . import test_vault_plaintext
 from . import test_appointment_abuse
 from . import test_appointment_burst
+from . import test_tours

@@ -217,6 +217,9 @@ class TestCaseRetention(CaseCommon):
         self.assertTrue(self.case_as_counsellor.retention_warning)
         dashboard = self.env["vp.case.dashboard"].with_user(self.counsellor).create({})
         self.assertEqual(dashboard.retention_count, 1)
+        # the start screen (a client action) reads the same counts
+        cards = {c["method"]: c["count"] for c in dashboard.get_cards()}
+        self.assertEqual(cards["action_retention_due"], 1)
 
     def test_extend_once_with_reason(self):
         case = self.case_as_counsellor

@@ -238,6 +238,18 @@ class TestBudget(VpTimeCommon):
         self.assertEqual(budget.amount_spent, 450.0)
         self.assertEqual(budget.amount_remaining, 150.0)
         self.assertEqual(budget.progress, 75.0)
+        # the budget list groups by year and sums spent and remaining per year
+        groups = budget.read_group(
+            [("id", "=", budget.id)], ["amount_spent:sum", "amount_remaining:sum"], ["year_label"]
+        )
+        self.assertEqual(
+            (groups[0]["year_label"], groups[0]["amount_spent"], groups[0]["amount_remaining"]),
+            (str(self.year), 450.0, 150.0),
+        )
+        # a changed expense moves the stored totals
+        self.env["vp.expense"].search([("budget_id", "=", budget.id)], limit=1).amount += 50.0
+        budget.invalidate_recordset()
+        self.assertEqual(budget.amount_spent, 500.0)
 
     def test_expense_needs_amount(self):
         for amount in (0.0, -5.0):
@@ -344,6 +356,8 @@ class TestTimeDemo(TransactionCase):
         budgets = self.env["vp.budget"].search([])
         self.assertEqual(set(budgets.mapped("year")), {date.today().year - 1, date.today().year})
         self.assertTrue(all(b.amount_spent <= b.amount for b in budgets))
+        # a Dutch organisation: amounts in euros, not the dollars of a bare database
+        self.assertEqual(set(budgets.mapped("currency_id.name")), {"EUR"})
 
 
 @tagged("post_install", "-at_install")

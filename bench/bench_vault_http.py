@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""What a counsellor waits for in the browser: unlocking, and opening a case with 50
+contact moments, with and without its decrypted content, through Odoo's HTTP server.
+
+    python3 bench/bench_vault_http.py [--runs 40]
+
+The case form is read as the web client reads it (``web_read`` with the form's fields
+and the contact moments' list), once with the content fields and once without them,
+alternating run by run. Their ratio is the cost of the vault as the counsellor feels it:
+the gate (no key for sudo, stored code or patched models), the configuration pulse, the
+case key, the manifest and the decryption.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import common
+
+PASSPHRASE = "Zeven eiken in de Linde 2024"
+LOGIN = "bench_vault_http"
+CONTENT = ["melder_name", "melder_contact", "others_involved", "description", "notes"]
+META = ["name", "date_intake", "state", "counsellor_id", "category_ids", "reporter_type"]
+
+
+def seed(pg, database):
+    """A counsellor with a password and a vault, and one case with 50 contact moments."""
+    with common.odoo_env(pg, database) as env:
+        from odoo import Command
+
+        group = env.ref("vertrouwenspersoon.group_vp_counsellor")
+        user = env["res.users"].create(
+            {
+                "name": "Bench Counsellor",
+                "login": LOGIN,
+                "password": LOGIN,
+                "groups_id": [Command.set([env.ref("base.group_user").id, group.id])],
+            }
+        )
+        venv = env(user=user)
+        venv["vp.vault"].setup(PASSPHRASE)
+        venv["vp.vault"].unlock(PASSPHRASE)
+        text = ("Melder vertelt over opmerkingen van de leidinggevende. " * 12)[:600]
+        case = venv["vp.case"].create(
+            {
+                "date_intake": "2026-03-02",
+                "melder_name": "J. de Vries",
+                "melder_contact": "06-1234",
+                "others_involved": text,
+                "description": text,
+                "notes": text,
+            }
+        )
+        venv["vp.case.contact"].create([{"case_id": case.id, "notes": text} for _ in range(50)])
+        venv["vp.vault"].lock()
+        return case.id
+
+
+def form_spec(with_content):
+    contact_fields = {"date": {}, "duration": {}, "channel": {}}
+    if with_content:
+        contact_fields["notes"] = {}
+    spec = {name: {} for name in META + (CONTENT if with_content else [])}
+    spec["counsellor_id"] = {"fields": {"display_name": {}}}
+    spec["category_ids"] = {"fields": {"display_name": {}}}
+    spec["contact_ids"] = {"fields": contact_fields}
+    return spec
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    pg = common.start_pg()
+    database = f"vp_bench_vhttp_{os.getpid()}"
+    try:
+        common.create_db(pg, database)
+        case_id = seed(pg, database)
+        with common.OdooServer(pg, database, workers=2, name="vault_http") as server:
+            session = common.new_session()
+            if not common.login(session, server.url, LOGIN, LOGIN):
+                raise SystemExit("login failed")
+            unlock_times = []
+            for _ in range(3):
+                session.post(
+                    f"{server.url}/vertrouwenspersoon/vault/lock",
+                    data={"csrf_token": common.csrf_from(
+                        session.get(f"{server.url}/vertrouwenspersoon/vault").text
+                    )},
+                )
+                started = time.perf_counter()
+                unlocked = common.unlock_vault(session, server.url, PASSPHRASE)
+                unlock_times.append((time.perf_counter() - started) * 1000)
+                if not unlocked:
+                    raise SystemExit("unlock failed")
+            samples = {True: [], False: []}
+            for run in range(args.runs * 2 + 4):
+                with_content = bool(run % 2)
+                started = time.perf_counter()
+                status, result, error = common.call_kw(
+                    session,
+                    server.url,
+                    "vp.case",
+                    "web_read",
+                    [[case_id]],
+                    {"specification": form_spec(with_content)},
+                )
+                elapsed = (time.perf_counter() - started) * 1000
+                if status != 200 or error:
+                    raise SystemExit(f"web_read failed: {error}")
+                if with_content and result[0]["description"].startswith("\U0001f512"):
+                    raise SystemExit("the vault locked itself during the run")
+                if run >= 4:  # warm-up of both workers
+                    samples[with_content].append(elapsed)
+        full = statistics.median(samples[True])
+        meta = statistics.median(samples[False])
+        common.figure(
+            "vault.http_unlock.median",
+            round(statistics.median(unlock_times)),
+            "ms",
+            "<=1000",
+            "unlock page POST: KDF, chain, configuration and key checks",
+        )
+        common.figure("vault.http_case_50_contacts.metadata_only.median", round(meta, 1), "ms")
+        common.figure(
+            "vault.http_case_50_contacts.with_content.median", round(full, 1), "ms", "<100"
+        )
+        common.figure(
+            "vault.http_encryption_ratio", round(full / meta, 2), "ratio", "<=1.5",
+            "what the counsellor waits for, side by side",
+        )
+    finally:
+        common.drop_db(pg, database)
+
+
+if __name__ == "__main__":
+    main()
