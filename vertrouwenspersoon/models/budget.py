@@ -38,7 +38,9 @@ class VpBudget(models.Model):
     # stored, so that the budget list sums them per year
     amount_spent = fields.Monetary(string="Spent", compute="_compute_spent", store=True)
     amount_remaining = fields.Monetary(string="Remaining", compute="_compute_spent", store=True)
-    progress = fields.Float(string="Spent (%)", compute="_compute_spent", aggregator=None)
+    progress = fields.Float(
+        string="Spent (%)", compute="_compute_spent", aggregator=None, store=True
+    )
 
     _sql_constraints = [
         (

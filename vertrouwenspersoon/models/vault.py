@@ -179,12 +179,11 @@ class VpVault(models.Model):
     @api.model
     def _guessable_words(self):
         """What an attacker who knows the organisation tries first: the counsellor's
-        name and login, the organisation's names, the database name, the years around
-        now."""
+        name and login, the organisation's names, the years around now."""
         user = self.env.user
         companies = self.env["res.company"].sudo().search([])
         words = [*(user.name or "").split(), user.login, (user.login or "").split("@")[0]]
-        for name in [*companies.mapped("name"), self.env.cr.dbname]:
+        for name in companies.mapped("name"):
             words += [name, *re.split(r"[\W_]+", name or "")]
         year = fields.Date.today().year
         words += [str(y) for y in range(year - 2, year + 3)]

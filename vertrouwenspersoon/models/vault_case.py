@@ -125,7 +125,7 @@ class VpVaultContentMixin(models.AbstractModel):
             )
         # the manifest sealed under the new key is its commitment: a key row planted later
         # with another key does not open it
-        case._vault_manifest_update(data_key, {}, after_revision=0)
+        case._vault_manifest_update(data_key, {}, after_revision=case._vault_known_revision())
         return data_key
 
     # ------------------------------------------------------------------ read

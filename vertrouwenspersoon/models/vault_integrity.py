@@ -136,6 +136,15 @@ class VpCase(models.Model):
         if vault and private is not None:
             vault._remember_revision(private, self.id, manifest["rev"])
 
+    def _vault_known_revision(self):
+        """The highest revision of this case the current user's vault remembers."""
+        self.ensure_one()
+        vault = self.env["vp.vault"]._vault_of()
+        private = self.env["vp.vault"]._get_private_key()
+        if not vault or private is None:
+            return 0
+        return vault._case_revisions(private).get(str(self.id), 0)
+
     def _vault_replay_error(self):
         from .vault_case import VaultIntegrityError  # noqa: PLC0415 (defined with cases)
 
