@@ -76,7 +76,7 @@ def _spec():
             "View",
             f"t.type = 'qweb' OR t.model {VAULT_MODEL_SQL}",
             view_content,
-            "coalesce(t.key, t.name)",
+            "concat_ws(' ', t.name, '(' || t.key || ')')",
         ),
         ("ir_asset", "Web asset", "TRUE", asset_content, "concat(t.bundle, ': ', t.path)"),
         (
