@@ -90,9 +90,11 @@ def main():
             for _ in range(3):
                 session.post(
                     f"{server.url}/vertrouwenspersoon/vault/lock",
-                    data={"csrf_token": common.csrf_from(
-                        session.get(f"{server.url}/vertrouwenspersoon/vault").text
-                    )},
+                    data={
+                        "csrf_token": common.csrf_from(
+                            session.get(f"{server.url}/vertrouwenspersoon/vault").text
+                        )
+                    },
                 )
                 started = time.perf_counter()
                 unlocked = common.unlock_vault(session, server.url, PASSPHRASE)
@@ -132,7 +134,10 @@ def main():
             "vault.http_case_50_contacts.with_content.median", round(full, 1), "ms", "<100"
         )
         common.figure(
-            "vault.http_encryption_ratio", round(full / meta, 2), "ratio", "<=1.5",
+            "vault.http_encryption_ratio",
+            round(full / meta, 2),
+            "ratio",
+            "<=1.5",
             "what the counsellor waits for, side by side",
         )
     finally:

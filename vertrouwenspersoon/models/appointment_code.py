@@ -24,6 +24,7 @@ class VpAppointment(models.Model):
     )
 
     def init(self):
+        super().init()
         # appointments of earlier builds get a code too
         self.env.cr.execute(
             "SELECT id FROM vp_appointment WHERE booking_code IS NULL OR booking_code = ''"
