@@ -24,7 +24,7 @@ class VpAppointment(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # appointments of earlier builds get a code too
         self.env.cr.execute(
             "SELECT id FROM vp_appointment WHERE booking_code IS NULL OR booking_code = ''"
@@ -34,6 +34,7 @@ class VpAppointment(models.Model):
                 "UPDATE vp_appointment SET booking_code = %s WHERE id = %s",
                 (new_booking_code(), appointment_id),
             )
+        return result
 
 
 def new_booking_code():
