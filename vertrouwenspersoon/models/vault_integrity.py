@@ -164,19 +164,10 @@ class VpVault(models.Model):
         string="Case revisions seen (sealed)", readonly=True, groups="base.group_no_one"
     )
 
-    def _cases_context(self):
-        return ("vp.vault.cases", self.id, self.user_id.id)
-
     def _case_revisions(self, private):
-        self.ensure_one()
-        envelope = self.sudo().verified_cases_enc
-        if not envelope:
-            return {}
-        key = vc.derive_key(private, *self._cases_context())
-        try:
-            return vc.open_document(key, envelope, *self._cases_context())
-        except (vc.VaultCryptoError, ValueError):
-            return {}
+        # an altered record of revisions counts as none (the verified state, checked at
+        # every unlock, says when the vault row was replaced)
+        return self._open_sealed(private, "verified_cases_enc") or {}
 
     def _remember_revision(self, private, case_id, revision):
         self.ensure_one()
@@ -184,5 +175,4 @@ class VpVault(models.Model):
         if revisions.get(str(case_id), 0) >= revision:
             return
         revisions[str(case_id)] = revision
-        key = vc.derive_key(private, *self._cases_context())
-        self.sudo().verified_cases_enc = vc.seal_document(key, revisions, *self._cases_context())
+        self._seal(private, "verified_cases_enc", revisions)

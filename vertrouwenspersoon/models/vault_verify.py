@@ -45,27 +45,34 @@ class VpVault(models.Model):
 
     # ------------------------------------------------------------------ sealing
 
-    def _state_context(self):
-        return ("vp.vault.state", self.id, self.user_id.id)
+    def _sealed_context(self, fname):
+        return ("vp.vault", fname, self.id, self.user_id.id)
 
-    def _load_state(self, private):
-        """The sealed state, {} for a vault that never verified, or None if altered."""
+    def _open_sealed(self, private, fname):
+        """The document sealed in ``fname`` under a key derived from ``private``: {} when
+        there is none yet, None when it was altered or put there by someone else."""
         self.ensure_one()
-        envelope = self.sudo().verified_state_enc
+        envelope = self.sudo()[fname]
         if not envelope:
             return {}
-        key = vc.derive_key(private, *self._state_context())
+        context = self._sealed_context(fname)
         try:
-            return vc.open_document(key, envelope, *self._state_context())
+            return vc.open_document(vc.derive_key(private, *context), envelope, *context)
         except (vc.VaultCryptoError, ValueError):
             return None
 
-    def _save_state(self, private, state):
+    def _seal(self, private, fname, document):
         self.ensure_one()
-        key = vc.derive_key(private, *self._state_context())
-        self.sudo().write(
-            {"verified_state_enc": vc.seal_document(key, state, *self._state_context())}
-        )
+        context = self._sealed_context(fname)
+        key = vc.derive_key(private, *context)
+        self.sudo().write({fname: vc.seal_document(key, document, *context)})
+
+    def _load_state(self, private):
+        """The verified state, {} for a vault that never verified, or None if altered."""
+        return self._open_sealed(private, "verified_state_enc")
+
+    def _save_state(self, private, state):
+        self._seal(private, "verified_state_enc", state)
 
     # ------------------------------------------------------------------ checks
 
