@@ -41,6 +41,7 @@ from . import counsellor_contract
 from . import time_demo
 from . import time_case
 from . import time_entry_vault
+from . import expense_vault
 from . import report_suppression
 from . import counsellor_owned
 from . import awareness

@@ -28,3 +28,4 @@ from . import test_vault_plaintext
 from . import test_appointment_abuse
 from . import test_appointment_burst
 from . import test_tours
+from . import test_expense_vault

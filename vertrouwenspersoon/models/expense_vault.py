@@ -1,0 +1,89 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""An expense's description and receipt are content: a vault drop for its counsellor only.
+
+The description was the record's name; the display name now shows the date, cost
+category and amount, so a list, breadcrumb or many2one never shows content.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import sql
+
+from .vault_drop import encrypted_field
+from .vault_legacy import _with_vault, encrypt_legacy_columns
+
+COMPUTE = "_compute_expense_content"
+
+
+class VpExpense(models.Model):
+    _name = "vp.expense"
+    _inherit = ["vp.expense", "vp.vault.drop.mixin"]
+
+    _vault_fields = ("description", "receipt", "receipt_filename")
+    _vault_binary_fields = ("receipt",)
+
+    description = encrypted_field(fields.Char, "description", compute=COMPUTE, required=True)
+    description_enc = fields.Text(string="Expense description (encrypted)", copy=False)
+    receipt = encrypted_field(fields.Binary, "receipt", compute=COMPUTE, attachment=False)
+    receipt_enc = fields.Text(string="Receipt (encrypted)", copy=False)
+    receipt_filename = encrypted_field(fields.Char, "receipt_filename", compute=COMPUTE)
+    receipt_filename_enc = fields.Text(string="Receipt file name (encrypted)", copy=False)
+
+    @api.depends("date", "cost_category", "amount")
+    def _compute_display_name(self):
+        labels = dict(self._fields["cost_category"]._description_selection(self.env))
+        for expense in self:
+            parts = [
+                fields.Date.to_string(expense.date) if expense.date else "",
+                labels.get(expense.cost_category, ""),
+                f"{expense.amount:.2f}" if expense.amount else "",
+            ]
+            expense.display_name = " ".join(part for part in parts if part)
+
+    @api.depends("description_enc", "receipt_enc", "receipt_filename_enc")
+    @api.depends_context("uid")
+    def _compute_expense_content(self):
+        self._compute_vault_drop_content()
+        # a locked receipt is no file: the placeholder text is for text fields only
+        placeholders = self._vault_placeholders()
+        placeholders |= {text.encode() for text in placeholders}
+        for expense in self:
+            if expense.receipt in placeholders:
+                expense.receipt = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # required, but no longer a column that the database can hold to it; checked
+        # after the access rules, and the failed call writes nothing (rolled back)
+        expenses = super().create(vals_list)
+        if any(not vals.get("description") for vals in vals_list):
+            raise ValidationError(self.env._("An expense needs a description."))
+        return expenses
+
+    def write(self, vals):
+        if "description" in vals and not vals["description"]:
+            raise ValidationError(self.env._("An expense needs a description."))
+        return super().write(vals)
+
+    def _vault_drop_readers(self):
+        counsellor = self.sudo().counsellor_id
+        if not counsellor.has_group("vertrouwenspersoon.group_vp_counsellor"):
+            raise UserError(
+                self.env._(
+                    "%s is no longer a counsellor: nothing can be written for them.",
+                    counsellor.name,
+                )
+            )
+        return counsellor
+
+    def init(self):
+        result = super().init()
+        # the old required column would refuse new expenses until it is dropped
+        if sql.column_exists(self.env.cr, self._table, "description"):
+            sql.drop_not_null(self.env.cr, self._table, "description")
+        encrypt_legacy_columns(self, self._encrypt_legacy_value)
+        return result
+
+    def _encrypt_legacy_value(self, record, fname, value):
+        readers = _with_vault(self.env, record.sudo().counsellor_id)
+        return None if readers is None else record._vault_drop_for(readers, fname, value)
