@@ -475,8 +475,11 @@ def cmd_run(args):
 
     try:
         action = "-u" if pg.database_exists(DEMO_DB) else "-i"
-        info(f"{'updating' if action == '-u' else 'creating'} database {DEMO_DB} with demo data")
-        rc = subprocess.call(
+        info(
+            f"{'updating' if action == '-u' else 'creating'} database {DEMO_DB} with demo data"
+            + ("" if action == "-u" else " (a minute or two)")
+        )
+        rc = _call_with_progress(
             odoo_command(
                 pg, DEMO_DB, action, ADDON, "--stop-after-init", "--no-http", "--log-level=warn"
             )
@@ -510,6 +513,24 @@ def cmd_run(args):
     return 0
 
 
+def _call_with_progress(command, every=15):
+    """Run ``command``, saying every ``every`` seconds that it is still at work."""
+    started = time.time()
+    with subprocess.Popen(command) as proc:
+        while True:
+            try:
+                return proc.wait(timeout=every)
+            except subprocess.TimeoutExpired:
+                info(f"still installing... {time.time() - started:.0f} s")
+
+
+# The demo vault passphrases (demo/vp_vault_demo.xml), printed with the logins.
+DEMO_VAULT_PASSPHRASES = {
+    "vp-intern": "Marieke demo kluis De Linde",
+    "vp-extern": "Ruud demo kluis De Linde",
+}
+
+
 def _banner(url):
     width = max(len(r) for r, *_ in DEMO_LOGINS)
     lines = [
@@ -522,6 +543,8 @@ def _banner(url):
     lines += [
         f" {role.ljust(width)}  {login} / {pw}  ({name})" for role, login, pw, name in DEMO_LOGINS
     ]
+    lines += ["-" * 72, " vault passphrases (Vertrouwenspersoon > Mijn kluis):"]
+    lines += [f"   {login}: {phrase}" for login, phrase in DEMO_VAULT_PASSPHRASES.items()]
     lines += ["=" * 72, " Ctrl-C stops Odoo and the private PostgreSQL.", ""]
     return "\n".join(lines)
 

@@ -88,6 +88,19 @@ class TestFoundation(TransactionCase):
 class TestDemoLogins(TransactionCase):
     """The logins `make run` prints must really work (when demo data is loaded)."""
 
+    def test_printed_demo_vault_passphrases_open_the_vaults(self):
+        """`make run` prints the demo counsellors' vault passphrases: they must work."""
+        printed = {
+            "vp_user_counsellor_internal": "Marieke demo kluis De Linde",
+            "vp_user_counsellor_external": "Ruud demo kluis De Linde",
+        }
+        for xmlid, passphrase in printed.items():
+            user = self.env.ref(f"vertrouwenspersoon.{xmlid}", raise_if_not_found=False)
+            if not user:
+                self.skipTest("demo data not loaded")
+            vault = self.env["vp.vault"]._vault_of(user)
+            self.assertTrue(vault._open_private_key(passphrase, "passphrase"), xmlid)
+
     def test_demo_users_have_their_roles(self):
         user = self.env.ref(
             "vertrouwenspersoon.vp_user_counsellor_internal", raise_if_not_found=False
