@@ -26,6 +26,7 @@ class VpAppointment(models.Model):
     _inherit = ["vp.appointment", "vp.vault.drop.mixin"]
 
     _vault_fields = ("note", "callback_phone", "contact_name", "contact_phone", "decline_message")
+    _vault_counsellor_field = "counsellor_id"
 
     note = encrypted_field(fields.Text, "note", compute=COMPUTE)
     callback_phone = encrypted_field(fields.Char, "callback_phone", compute=COMPUTE)
@@ -39,19 +40,6 @@ class VpAppointment(models.Model):
     decline_message = encrypted_field(fields.Text, "decline_message", compute=COMPUTE)
     decline_message_enc = fields.Text(copy=False)
     vault_locked = fields.Boolean(compute="_compute_vault_locked", string="Vault locked")
-
-    def _vault_drop_readers(self):
-        """The counsellor, while a counsellor: a user removed from the group (or an
-        administrator put on the appointment) receives nothing new."""
-        counsellor = self.sudo().counsellor_id
-        if not counsellor.has_group("vertrouwenspersoon.group_vp_counsellor"):
-            raise UserError(
-                self.env._(
-                    "%s is no longer a counsellor: nothing can be written for them.",
-                    counsellor.name,
-                )
-            )
-        return counsellor
 
     def init(self):
         result = super().init()

@@ -6,7 +6,7 @@ category and amount, so a list, breadcrumb or many2one never shows content.
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import sql
 
 from .vault_drop import encrypted_field
@@ -20,6 +20,7 @@ class VpExpense(models.Model):
     _inherit = ["vp.expense", "vp.vault.drop.mixin"]
 
     _vault_fields = ("description", "receipt", "receipt_filename")
+    _vault_counsellor_field = "counsellor_id"
     _vault_binary_fields = ("receipt",)
 
     description = encrypted_field(fields.Char, "description", compute=COMPUTE, required=True)
@@ -64,17 +65,6 @@ class VpExpense(models.Model):
         if "description" in vals and not vals["description"]:
             raise ValidationError(self.env._("An expense needs a description."))
         return super().write(vals)
-
-    def _vault_drop_readers(self):
-        counsellor = self.sudo().counsellor_id
-        if not counsellor.has_group("vertrouwenspersoon.group_vp_counsellor"):
-            raise UserError(
-                self.env._(
-                    "%s is no longer a counsellor: nothing can be written for them.",
-                    counsellor.name,
-                )
-            )
-        return counsellor
 
     def init(self):
         result = super().init()

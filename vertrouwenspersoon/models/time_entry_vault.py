@@ -2,7 +2,6 @@
 """The note on a time entry is content: a vault drop for the counsellor only."""
 
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 from .vault_drop import encrypted_field
 from .vault_legacy import _with_vault, encrypt_legacy_columns
@@ -15,20 +14,10 @@ class VpTimeEntry(models.Model):
     _inherit = ["vp.time.entry", "vp.vault.drop.mixin"]
 
     _vault_fields = ("note",)
+    _vault_counsellor_field = "counsellor_id"
 
     note = encrypted_field(fields.Char, "note", compute=COMPUTE)
     note_enc = fields.Text(copy=False)
-
-    def _vault_drop_readers(self):
-        counsellor = self.sudo().counsellor_id
-        if not counsellor.has_group("vertrouwenspersoon.group_vp_counsellor"):
-            raise UserError(
-                self.env._(
-                    "%s is no longer a counsellor: nothing can be written for them.",
-                    counsellor.name,
-                )
-            )
-        return counsellor
 
     def init(self):
         result = super().init()

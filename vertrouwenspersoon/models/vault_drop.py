@@ -41,9 +41,24 @@ class VpVaultDropMixin(models.AbstractModel):
     _vault_fields = ()
     _vault_binary_fields = ()
 
+    # a model whose content is for one counsellor names the field that holds them
+    _vault_counsellor_field = None
+
     def _vault_drop_readers(self):
-        """The users who may read this record's content (each needs a vault)."""
-        raise NotImplementedError
+        """The users who may read this record's content (each needs a vault): by default
+        the counsellor in ``_vault_counsellor_field``, while a counsellor (a user removed
+        from the group, or an administrator put in their place, receives nothing new)."""
+        if not self._vault_counsellor_field:
+            raise NotImplementedError
+        counsellor = self.sudo()[self._vault_counsellor_field]
+        if not counsellor.has_group("vertrouwenspersoon.group_vp_counsellor"):
+            raise UserError(
+                self.env._(
+                    "%s is no longer a counsellor: nothing can be written for them.",
+                    counsellor.name,
+                )
+            )
+        return counsellor
 
     # ------------------------------------------------------------------ primitives
 
