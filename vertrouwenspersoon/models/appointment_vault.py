@@ -8,15 +8,11 @@ account stays readable by the server: it is needed to send the booker's mails
 (confirmation, reminder), like the partner of a booker with an account.
 """
 
-import logging
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, sql
 
 from .vault_drop import encrypted_field
-
-_logger = logging.getLogger(__name__)
+from .vault_legacy import _with_vault, encrypt_legacy_columns
 
 COMPUTE = "_compute_vault_drop_content"
 
@@ -43,63 +39,16 @@ class VpAppointment(models.Model):
 
     def init(self):
         result = super().init()
-        self._encrypt_legacy_plain_columns()
+        # plain columns of builds before the vault: encrypted for the counsellor, dropped
+        encrypt_legacy_columns(self, self._encrypt_legacy_value)
         return result
 
-    def _encrypt_legacy_plain_columns(self):
-        """Encrypt and drop plain columns left by builds before the vault.
-
-        Odoo keeps the column of a field that became non-stored, with its plaintext. On
-        every install or upgrade, such values are encrypted for the counsellor and the
-        column is dropped. A value whose counsellor has no vault yet cannot be
-        encrypted: the column then stays, and the log says what to do (no content).
-        """
-        cr = self.env.cr
-        for fname in self._vault_fields:
-            if not sql.column_exists(cr, self._table, fname):
-                continue
-            cr.execute(
-                SQL(
-                    "SELECT id, %s FROM %s WHERE %s IS NOT NULL AND %s != ''",
-                    SQL.identifier(fname),
-                    SQL.identifier(self._table),
-                    SQL.identifier(fname),
-                    SQL.identifier(fname),
-                )
-            )
-            rows = cr.fetchall()
-            records = self.sudo().browse([record_id for record_id, _value in rows])
-            with_vault = {
-                counsellor.id
-                for counsellor in records.counsellor_id
-                if (vault := self.env["vp.vault"]._vault_of(counsellor))
-                and vault.public_key
-                and counsellor.has_group("vertrouwenspersoon.group_vp_counsellor")
-            }
-            waiting = 0
-            for record, (_id, value) in zip(records, rows, strict=True):
-                if record.counsellor_id.id not in with_vault:
-                    waiting += 1
-                    continue
-                enc = record._vault_drop_for(record._vault_drop_readers(), fname, value)
-                record.write({f"{fname}_enc": enc})
-            self.env.flush_all()
-            if waiting:
-                _logger.warning(
-                    "vp.appointment: %d old plain value(s) of %s wait for their counsellor's "
-                    "vault; set it up, then upgrade the module again",
-                    waiting,
-                    fname,
-                )
-                continue
-            cr.execute(
-                SQL(
-                    "ALTER TABLE %s DROP COLUMN %s",
-                    SQL.identifier(self._table),
-                    SQL.identifier(fname),
-                )
-            )
-            _logger.info("vp.appointment: %d old plain value(s) of %s encrypted", len(rows), fname)
+    def _encrypt_legacy_value(self, record, fname, value):
+        counsellor = record.sudo().counsellor_id.filtered(
+            lambda user: user.has_group("vertrouwenspersoon.group_vp_counsellor")
+        )
+        readers = _with_vault(self.env, counsellor)
+        return None if readers is None else record._vault_drop_for(readers, fname, value)
 
     def _has_vault_content(self):
         return any(self.sudo()[f"{fname}_enc"] for fname in self._vault_fields)
