@@ -117,7 +117,7 @@ ORM_SCRIPT = r"""
 import time, statistics
 from unittest.mock import patch
 from odoo import Command
-from odoo.addons.vertrouwenspersoon.models import vault as vault_module
+from odoo.addons.vertrouwenspersoon.models.vault import vp_vault as vault_module
 group = env.ref("vertrouwenspersoon.group_vp_counsellor")
 user = env["res.users"].create({"name": "Bench Counsellor", "login": "bench_vp",
     "groups_id": [Command.set([env.ref("base.group_user").id, group.id])]})

@@ -1,7 +1,7 @@
 from . import controllers
 from . import models
-from . import report
-from . import wizard
+from . import reports
+from . import wizards
 
 
 def uninstall_hook(env):

@@ -1,3 +1,6 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 from odoo import api, models
 
 COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
@@ -75,17 +78,5 @@ class ResUsers(models.Model):
     def unlink(self):
         before = _counsellor_ids(self.env)
         result = super().unlink()
-        _log_membership(self.env, before)
-        return result
-
-
-class ResGroups(models.Model):
-    _inherit = "res.groups"
-
-    def write(self, vals):
-        if not {"users", "implied_ids"} & set(vals):
-            return super().write(vals)
-        before = _counsellor_ids(self.env)
-        result = super().write(vals)
         _log_membership(self.env, before)
         return result

@@ -1,2 +1,4 @@
-from . import case_inzage
-from . import time_statement_xlsx
+from . import vp_annual_report_xlsx
+from . import vp_annual_report_pdf
+from . import vp_case_inzage_document
+from . import vp_time_statement_xlsx

@@ -2,8 +2,8 @@ from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
 
-from ..models import vault as vault_module
-from ..models import vault_crypto
+from ..models.vault import vp_vault as vault_module
+from ..tools import vault_crypto
 
 COUNSELLOR = "vertrouwenspersoon.group_vp_counsellor"
 CASE_MODELS = ("vp.case", "vp.case.contact", "vp.case.document", "vp.security.log")

@@ -3,7 +3,7 @@ import json
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from ..models import report_suppression as rs
+from ..tools import report_suppression as rs
 from .common_report import (
     YEAR,
     ReportUsersMixin,

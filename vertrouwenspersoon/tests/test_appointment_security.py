@@ -3,7 +3,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from ..models import vault as vault_module
+from ..models.vault import vp_vault as vault_module
 from .booking_common import BookingFixture
 from .common import VAULT_PASS
 

@@ -10,9 +10,9 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, TransactionCase, new_test_user, tagged
 
-from ..models import report_disclosure_audit as auditor
-from ..models import report_linked as rl
-from ..models.annual_report import COUNT_TABLES
+from ..models.report.vp_annual_report import COUNT_TABLES
+from ..tools import report_disclosure_audit as auditor
+from ..tools import report_linked as rl
 from .common_report import YEAR, ReportUsersMixin
 
 try:

@@ -17,7 +17,7 @@ from odoo import fields
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tests.common import _find_executable
 
-from ..models import vault as vault_module
+from ..models.vault import vp_vault as vault_module
 from .booking_common import BookingFixture
 from .common import MELDER, VAULT_PASS
 

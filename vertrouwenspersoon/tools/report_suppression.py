@@ -1,3 +1,6 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 """Small-cell suppression for the anonymised annual report (pure Python, no Odoo).
 
 Statuses of a cell after protection:
@@ -24,11 +27,20 @@ Two kinds of tables:
 """
 
 INF = float("inf")
+
+
 MIN_THRESHOLD = 3
 
+
 PUBLISHED = ""
+
+
 PRIMARY = "p"
+
+
 COMPLEMENTARY = "c"
+
+
 HIDDEN = "h"
 
 

@@ -1,1 +1,4 @@
-from . import time_statement
+from . import vp_time_statement
+from . import vp_case_dashboard
+from . import vp_case_share
+from . import vp_case_retention_extend

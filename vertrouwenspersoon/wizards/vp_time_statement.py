@@ -1,3 +1,6 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -5,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.time_entry import ACTIVITY_TYPES
+from ..models.time.vp_published_year_mixin import ACTIVITY_TYPES
 
 
 class VpTimeStatement(models.TransientModel):

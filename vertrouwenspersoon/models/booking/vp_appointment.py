@@ -1,3 +1,17 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
+"""Encryption at rest of what the booker types (vault drops for the counsellor).
+
+The note, the call-back number and the name and phone number of a booker without an
+account are stored only as ciphertext for the public key of the appointment's
+counsellor: the booking flow encrypts without anyone unlocking, the counsellor reads
+them when unlocked, nobody else ever. The e-mail address of a booker without an
+account stays readable by the server: it is needed to send the booker's mails
+(confirmation, reminder), like the partner of a booker with an account.
+"""
+
+import base64
 import hashlib
 import re
 import secrets
@@ -8,14 +22,24 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import consteq, sql
 
-from .appointment_slots import ACTIVE_STATES, booking_settings, to_local
-from .counsellor import CHANNELS
+from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, encrypted_field
+from .vp_counsellor import ACTIVE_STATES, CHANNELS, booking_settings, to_local
 
 NOTE_MAX = 2000
+
+
 EPOCH = datetime(1970, 1, 1)
+
+
 SHORT_MAX = 120
+
+
 PARAM_MAX_ACTIVE = "vertrouwenspersoon.booking_max_active"
+
+
 DEFAULT_MAX_ACTIVE = 2
+
+
 # what PostgreSQL cannot store (NUL) and what no one types: C0 controls and DEL, but
 # tab and line breaks (a note has lines)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -24,6 +48,14 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def token_digest(token):
     """What is stored of a link token: its SHA-256 (a token is 256 random bits)."""
     return hashlib.sha256(str(token).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+COMPUTE = "_compute_vault_drop_content"
+
+
+def new_booking_code():
+    code = base64.b32encode(secrets.token_bytes(5)).decode()
+    return f"{code[:4]}-{code[4:8]}"
 
 
 class SlotTakenError(UserError):
@@ -725,3 +757,207 @@ class VpAppointment(models.Model):
         for appointment in due:
             appointment._notify_booker("reminder")
             appointment.reminder_sent = True
+
+
+class VpAppointmentCaseIntake(models.Model):
+    """A booking becomes a case (intake) in one click."""
+
+    _inherit = "vp.appointment"
+
+    case_id = fields.Many2one("vp.case", readonly=True, copy=False, index=True)
+
+    def action_create_case(self):
+        """Create the intake case of this appointment, moving the note and contact over.
+
+        Runs as the counsellor (no sudo): the case is theirs, and the content fields go
+        through the ORM so the vault encrypts them like any other case content.
+        """
+        self.ensure_one()
+        if self.case_id:
+            raise UserError(self.env._("This appointment already has a case."))
+        if self.counsellor_id != self.env.user:
+            raise UserError(self.env._("Only the counsellor of the appointment can open a case."))
+        if self.state not in ("requested", "confirmed", "done"):
+            raise UserError(self.env._("A cancelled or declined appointment cannot become a case."))
+        if self._has_vault_content() and self.vault_locked:
+            raise UserError(
+                self.env._("Unlock your vault first: the note of the booking moves into the case.")
+            )
+        contact = ", ".join(
+            filter(
+                None,
+                [
+                    self.partner_id.email or self.contact_email,
+                    self.partner_id.phone or self.contact_phone,
+                    self.callback_phone,
+                ],
+            )
+        )
+        case = self.env["vp.case"].create(
+            {
+                "date_intake": to_local(self.env, self.start, self._tz()).date(),
+                "intake_channel": self.channel,
+                "melder_name": self.partner_id.name or self.contact_name or False,
+                "melder_contact": contact or False,
+                "notes": self.note or False,
+            }
+        )
+        # moved, not copied: the case keeps it encrypted, the appointment no longer
+        self.write(
+            {
+                "case_id": case.id,
+                "note": False,
+                "callback_phone": False,
+                "contact_name": False,
+                "contact_phone": False,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "vp.case",
+            "res_id": case.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+
+class VpAppointmentVault(models.Model):
+    _name = "vp.appointment"
+    _inherit = ["vp.appointment", "vp.vault.drop.mixin"]
+
+    _vault_fields = ("note", "callback_phone", "contact_name", "contact_phone", "decline_message")
+    _vault_counsellor_field = "counsellor_id"
+
+    note = encrypted_field(fields.Text, "note", compute=COMPUTE)
+    callback_phone = encrypted_field(fields.Char, "callback_phone", compute=COMPUTE)
+    contact_name = encrypted_field(fields.Char, "contact_name", compute=COMPUTE)
+    contact_phone = encrypted_field(fields.Char, "contact_phone", compute=COMPUTE)
+    note_enc = fields.Text(copy=False)
+    callback_phone_enc = fields.Text(copy=False)
+    contact_name_enc = fields.Text(copy=False)
+    contact_phone_enc = fields.Text(copy=False)
+    # the counsellor's reply goes to the booker by e-mail only; kept for the counsellor
+    decline_message = encrypted_field(fields.Text, "decline_message", compute=COMPUTE)
+    decline_message_enc = fields.Text(copy=False)
+    vault_locked = fields.Boolean(compute="_compute_vault_locked", string="Vault locked")
+
+    def init(self):
+        result = super().init()
+        # plain columns of builds before the vault: encrypted for the counsellor, dropped
+        encrypt_legacy_columns(self, self._encrypt_legacy_value)
+        return result
+
+    def _encrypt_legacy_value(self, record, fname, value):
+        counsellor = record.sudo().counsellor_id.filtered(
+            lambda user: user.has_group("vertrouwenspersoon.group_vp_counsellor")
+        )
+        readers = _with_vault(self.env, counsellor)
+        return None if readers is None else record._vault_drop_for(readers, fname, value)
+
+    def _has_vault_content(self):
+        return any(self.sudo()[f"{fname}_enc"] for fname in self._vault_fields)
+
+    @api.model
+    def _book(self, profile, start, channel, booker, callback_phone=None, note=None, hourly=None):
+        """A counsellor without a vault can be booked, but receives nothing in writing.
+
+        The note and call-back number are refused with a message (the booker removes
+        them and books again); for a booker without an account only the e-mail address
+        is kept, so one is required.
+        """
+        vault = self.env["vp.vault"]._vault_of(profile.sudo().user_id)
+        if not (vault and vault.public_key):
+            if (note or "").strip() or (callback_phone or "").strip():
+                raise UserError(
+                    self.env._(
+                        "This counsellor cannot receive a written note or phone number "
+                        "securely yet. Leave those fields empty and tell them at the "
+                        "appointment."
+                    )
+                )
+            if not booker.get("user_id"):
+                if not (booker.get("contact_email") or "").strip():
+                    raise UserError(
+                        self.env._(
+                            "This counsellor can only be reached by e-mail for now: "
+                            "please give an e-mail address."
+                        )
+                    )
+                booker = {**booker, "contact_name": None, "contact_phone": None}
+        return super()._book(profile, start, channel, booker, callback_phone, note, hourly)
+
+    def write(self, vals):
+        if "counsellor_id" in vals:
+            moved = self.filtered(lambda a: a.counsellor_id.id != vals["counsellor_id"])
+            if moved and moved._has_vault_content():
+                raise UserError(
+                    self.env._(
+                        "This appointment holds content encrypted for its counsellor: it "
+                        "cannot move to another counsellor. Ask the employee to book again."
+                    )
+                )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------ replies
+
+    def _booker_message(self):
+        """The counsellor's reply in plain, for the e-mail sent now in their request."""
+        self.ensure_one()
+        message = self.decline_message
+        if message and message in self._vault_placeholders():
+            raise UserError(
+                self.env._(
+                    "Unlock your vault first: your message to the employee is stored "
+                    "encrypted and goes out by e-mail."
+                )
+            )
+        return message or ""
+
+    def action_decline(self):
+        result = True
+        for appointment in self:
+            message = appointment._booker_message()
+            replying = appointment.with_context(vp_booker_message=message)
+            result = super(VpAppointment, replying).action_decline()
+        return result
+
+    def action_propose(self):
+        result = True
+        for appointment in self:
+            message = appointment._booker_message()
+            replying = appointment.with_context(vp_booker_message=message)
+            result = super(VpAppointment, replying).action_propose()
+        return result
+
+
+class VpAppointmentBookingCode(models.Model):
+    """A short booking code a booker without an account can read out to the counsellor.
+
+    Random (40 bits), not derived from the link's token: it names the booking on the
+    phone and opens nothing.
+    """
+
+    _inherit = "vp.appointment"
+
+    booking_code = fields.Char(
+        string="Booking code",
+        default=lambda self: new_booking_code(),
+        copy=False,
+        readonly=True,
+        index=True,
+        help="The code the booker sees on the confirmation page, to name the appointment "
+        "on the phone.",
+    )
+
+    def init(self):
+        result = super().init()
+        # appointments of earlier builds get a code too
+        self.env.cr.execute(
+            "SELECT id FROM vp_appointment WHERE booking_code IS NULL OR booking_code = ''"
+        )
+        for (appointment_id,) in self.env.cr.fetchall():
+            self.env.cr.execute(
+                "UPDATE vp_appointment SET booking_code = %s WHERE id = %s",
+                (new_booking_code(), appointment_id),
+            )
+        return result

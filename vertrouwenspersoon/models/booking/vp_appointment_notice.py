@@ -1,3 +1,6 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 """Outbox of appointment e-mails and calendar updates.
 
 The booker's request only writes what must be atomic with the booking: the
@@ -15,7 +18,10 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 _logger = logging.getLogger(__name__)
 
+
 MAX_ATTEMPTS = 5
+
+
 KINDS = [
     ("booked", "Booked"),
     ("moved", "Moved"),
@@ -25,6 +31,8 @@ KINDS = [
     ("proposed", "Other time proposed"),
     ("email_confirmed", "E-mail address confirmed"),
 ]
+
+
 # what the counsellor hears of (the other kinds are their own actions)
 FOR_COUNSELLOR = ("booked", "moved", "cancelled")
 

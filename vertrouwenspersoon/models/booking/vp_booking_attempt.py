@@ -1,3 +1,6 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 import hashlib
 import logging
 from datetime import timedelta
@@ -8,8 +11,13 @@ from odoo.tools import mute_logger
 
 _logger = logging.getLogger(__name__)
 
+
 PARAM_PUBLIC = "vertrouwenspersoon.public_booking_per_hour"
+
+
 PARAM_PORTAL = "vertrouwenspersoon.portal_booking_per_hour"
+
+
 DEFAULT_PER_HOUR = 5
 
 

@@ -1,6 +1,13 @@
-from odoo import api, fields, models
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from .case import CHANNELS
+
+import math
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..vault.vp_vault_content_mixin import _encrypted
+from .vp_case import CHANNELS
 
 
 class VpCaseContact(models.Model):
@@ -46,3 +53,76 @@ class VpCaseContact(models.Model):
         if vals.get("notes"):
             self.case_id._check_open_for_content()
         return result
+
+
+class VpCaseContactRuleCheck(models.Model):
+    _name = "vp.case.contact"
+    _inherit = ["vp.case.contact", "vp.rule.check.sql.mixin"]
+
+
+class VpCaseContactVault(models.Model):
+    _name = "vp.case.contact"
+    _inherit = ["vp.case.contact", "vp.vault.content.mixin"]
+
+    _vault_fields = ("notes",)
+
+    notes = _encrypted(fields.Text, "notes")
+    notes_enc = fields.Text(copy=False)
+
+    def _vault_case(self):
+        return self.case_id
+
+
+class VpCaseContactTime(models.Model):
+    """A contact moment counts as time in one step."""
+
+    _inherit = "vp.case.contact"
+
+    time_entry_ids = fields.One2many("vp.time.entry", "contact_id", string="Time entry")
+    time_registered = fields.Boolean(compute="_compute_time_registered")
+
+    @api.depends("time_entry_ids")
+    def _compute_time_registered(self):
+        for contact in self:
+            contact.time_registered = bool(contact.time_entry_ids)
+
+    def action_register_time(self):
+        """Register the contact moments as 'support' time of the current counsellor.
+
+        Durations are rounded up to quarters of an hour; moments already registered
+        are skipped.
+        """
+        todo = self.filtered(lambda c: not c.time_entry_ids)
+        if not todo:
+            raise UserError(_("These contact moments are already registered as time."))
+        vals_list = []
+        for contact in todo:
+            if not contact.duration or contact.duration <= 0:
+                raise UserError(
+                    _("Enter the duration of the contact moment before registering it.")
+                )
+            local = fields.Datetime.context_timestamp(contact, contact.date)
+            vals_list.append(
+                {
+                    "date": local.date(),
+                    "activity_type": "support",
+                    "hours": math.ceil(contact.duration * 4 - 1e-9) / 4,
+                    "case_id": contact.case_id.id,
+                    "contact_id": contact.id,
+                    "counsellor_id": self.env.user.id,
+                }
+            )
+        entries = self.env["vp.time.entry"].create(vals_list)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _(
+                    "%(count)s contact moment(s) registered as time (%(hours)s hours).",
+                    count=len(entries),
+                    hours=sum(entries.mapped("hours")),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

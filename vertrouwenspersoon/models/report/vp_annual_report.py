@@ -1,3 +1,6 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 import base64
 import json
 from datetime import date
@@ -7,12 +10,17 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from . import report_linked as rl
-from . import report_suppression as rs
+from ...tools import report_linked as rl
+from ...tools import report_suppression as rs
 
 DEFAULT_THRESHOLD = 5
+
+
 DEFAULT_GUIDELINE = 2.0
+
+
 WEEKS_PER_YEAR = 52
+
 
 # Count tables of the report: key, kind of table. "partition": every new case counts in
 # exactly one row; "multi": a case counts in every row that applies to it.
@@ -24,6 +32,7 @@ COUNT_TABLES = [
     ("referral", "multi"),
     ("outcome", "partition"),
 ]
+
 
 NARRATIVE_FIELDS = [
     "narrative_signals",

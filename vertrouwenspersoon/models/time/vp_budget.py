@@ -1,7 +1,7 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from .time_summary import create_sql_view
+
+from odoo import api, fields, models
 
 COST_CATEGORIES = [
     ("basic_training", "Basic training and certification"),
@@ -74,85 +74,3 @@ class VpBudget(models.Model):
         labels = dict(self._fields["cost_category"]._description_selection(self.env))
         for budget in self:
             budget.display_name = f"{labels.get(budget.cost_category, '')} {budget.year or ''}"
-
-
-class VpExpense(models.Model):
-    """An expense a counsellor books against a budget, with its receipt."""
-
-    _name = "vp.expense"
-    _inherit = ["vp.published.year.mixin"]
-    _description = "Counsellor expense"
-    _order = "date desc, id desc"
-    _rec_name = "description"
-
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
-    budget_id = fields.Many2one("vp.budget", required=True, ondelete="restrict", index=True)
-    cost_category = fields.Selection(related="budget_id.cost_category", store=True)
-    amount = fields.Monetary(required=True, currency_field="currency_id")
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    description = fields.Char(required=True)
-    receipt = fields.Binary(attachment=False)
-    receipt_filename = fields.Char()
-    counsellor_id = fields.Many2one(
-        "res.users",
-        required=True,
-        default=lambda self: self.env.user,
-        ondelete="restrict",
-        index=True,
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-
-    @api.constrains("amount")
-    def _check_amount(self):
-        for expense in self:
-            if expense.amount <= 0:
-                raise ValidationError(_("An expense needs an amount above zero."))
-
-    @api.constrains("date", "budget_id", "company_id")
-    def _check_budget(self):
-        for expense in self:
-            budget = expense.budget_id.sudo()
-            if budget.year != expense.date.year:
-                raise ValidationError(
-                    _(
-                        "The expense of %(date)s must be booked on a budget of %(year)s.",
-                        date=fields.Date.to_string(expense.date),
-                        year=expense.date.year,
-                    )
-                )
-            if budget.company_id != expense.company_id:
-                raise ValidationError(_("The budget belongs to another company."))
-
-
-class VpExpenseSummary(models.Model):
-    """Spending per month and cost category: totals only, no descriptions or receipts."""
-
-    _name = "vp.expense.summary"
-    _description = "Counsellor spending per month and cost category"
-    _auto = False
-    _order = "date desc, cost_category"
-
-    date = fields.Date(string="Month", readonly=True)
-    year = fields.Integer(readonly=True, aggregator=None)
-    cost_category = fields.Selection(COST_CATEGORIES, readonly=True)
-    amount = fields.Float(readonly=True, digits=(12, 2))
-    company_id = fields.Many2one("res.company", readonly=True)
-
-    def init(self):
-        create_sql_view(
-            self.env.cr,
-            self._table,
-            """
-                SELECT MIN(x.id) AS id,
-                       date_trunc('month', x.date)::date AS date,
-                       EXTRACT(YEAR FROM x.date)::int AS year,
-                       b.cost_category,
-                       SUM(x.amount) AS amount,
-                       x.company_id
-                  FROM vp_expense x
-                  JOIN vp_budget b ON b.id = x.budget_id
-              GROUP BY date_trunc('month', x.date), EXTRACT(YEAR FROM x.date),
-                       b.cost_category, x.company_id""",
-        )

@@ -1,21 +1,72 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 """An expense's description and receipt are content: a vault drop for its counsellor only.
 
 The description was the record's name; the display name now shows the date, cost
 category and amount, so a list, breadcrumb or many2one never shows content.
 """
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import sql
 
-from .vault_drop import encrypted_field
-from .vault_legacy import _with_vault, encrypt_legacy_columns
+from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, encrypted_field
 
 COMPUTE = "_compute_expense_content"
 
 
 class VpExpense(models.Model):
+    """An expense a counsellor books against a budget, with its receipt."""
+
+    _name = "vp.expense"
+    _inherit = ["vp.published.year.mixin"]
+    _description = "Counsellor expense"
+    _order = "date desc, id desc"
+    _rec_name = "description"
+
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    budget_id = fields.Many2one("vp.budget", required=True, ondelete="restrict", index=True)
+    cost_category = fields.Selection(related="budget_id.cost_category", store=True)
+    amount = fields.Monetary(required=True, currency_field="currency_id")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    description = fields.Char(required=True)
+    receipt = fields.Binary(attachment=False)
+    receipt_filename = fields.Char()
+    counsellor_id = fields.Many2one(
+        "res.users",
+        required=True,
+        default=lambda self: self.env.user,
+        ondelete="restrict",
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for expense in self:
+            if expense.amount <= 0:
+                raise ValidationError(_("An expense needs an amount above zero."))
+
+    @api.constrains("date", "budget_id", "company_id")
+    def _check_budget(self):
+        for expense in self:
+            budget = expense.budget_id.sudo()
+            if budget.year != expense.date.year:
+                raise ValidationError(
+                    _(
+                        "The expense of %(date)s must be booked on a budget of %(year)s.",
+                        date=fields.Date.to_string(expense.date),
+                        year=expense.date.year,
+                    )
+                )
+            if budget.company_id != expense.company_id:
+                raise ValidationError(_("The budget belongs to another company."))
+
+
+class VpExpenseVault(models.Model):
     _name = "vp.expense"
     _inherit = ["vp.expense", "vp.vault.drop.mixin"]
 

@@ -1,80 +1,30 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
+"""The note on a time entry is content: a vault drop for the counsellor only."""
+
+import random
+from datetime import timedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
-ACTIVITY_TYPES = [
-    ("support", "Support and guidance"),
-    ("prevention", "Awareness and prevention"),
-    ("advice", "Advice to management"),
-    ("training", "Professional development (training and intervision)"),
-    (
-        "network",
-        "Consultation with partners (occupational health service, company doctor, works council)",
-    ),
-    ("administration", "Administration and reporting"),
-    ("travel", "Travel time"),
-]
+from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, encrypted_field
+from .vp_published_year_mixin import ACTIVITY_TYPES
+
+# rough share of a counsellor's time per activity (LVV practice)
+DEMO_WEIGHTS = {
+    "support": 35,
+    "prevention": 15,
+    "advice": 8,
+    "training": 14,
+    "network": 10,
+    "administration": 13,
+    "travel": 5,
+}
 
 
-class VpPublishedYearMixin(models.AbstractModel):
-    """Entries of a year whose annual report is published are frozen.
-
-    Models inheriting it have the fields `date` and `company_id`.
-    """
-
-    _name = "vp.published.year.mixin"
-    _description = "Frozen once the annual report of the year is published"
-
-    @api.model
-    def _check_year_not_published(self, year, company):
-        """Raise a UserError if the annual report of `year` for `company` is published.
-
-        The annual report model may not be installed (yet): then nothing is frozen.
-        """
-        if "vp.annual.report" not in self.env:
-            return
-        published = (
-            self.env["vp.annual.report"]
-            .sudo()
-            .search_count(
-                [
-                    ("year", "=", int(year)),
-                    ("company_id", "in", [company.id if company else False, False]),
-                    ("state", "=", "published"),
-                ],
-                limit=1,
-            )
-        )
-        if published:
-            raise UserError(
-                _(
-                    "The annual report of %(year)s has been published: its time and "
-                    "expenses can no longer be added, changed or deleted.",
-                    year=year,
-                )
-            )
-
-    def _check_records_not_published(self):
-        if self._abstract:
-            return  # RPC on the mixin itself: the ORM's access check refuses it
-        for year, company in {(rec.date.year, rec.company_id) for rec in self if rec.date}:
-            self._check_year_not_published(year, company)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        records._check_records_not_published()
-        return records
-
-    def write(self, vals):
-        self._check_records_not_published()
-        res = super().write(vals)
-        if "date" in vals or "company_id" in vals:
-            self._check_records_not_published()
-        return res
-
-    def unlink(self):
-        self._check_records_not_published()
-        return super().unlink()
+COMPUTE = "_compute_vault_drop_content"
 
 
 class VpTimeEntry(models.Model):
@@ -144,3 +94,107 @@ class VpTimeEntry(models.Model):
                         hours=round(total, 2),
                     )
                 )
+
+
+class VpTimeEntryDemo(models.Model):
+    _inherit = "vp.time.entry"
+
+    @api.model
+    def _vp_demo_generate(self, user_xmlids, weeks=78, hours_per_week=2.0, seed=42):
+        """Plausible demo time: about `hours_per_week` per counsellor, with variation."""
+        rng = random.Random(seed)
+        today = fields.Date.context_today(self)
+        monday = today - timedelta(days=today.weekday())
+        keys, weights = zip(*DEMO_WEIGHTS.items(), strict=True)
+        vals_list = []
+        for xmlid in user_xmlids:
+            user = self.env.ref(xmlid)
+            for week in range(weeks, -1, -1):
+                start = monday - timedelta(weeks=week)
+                if rng.random() < 0.08:  # holiday week
+                    continue
+                budget = max(0.0, rng.gauss(hours_per_week, hours_per_week * 0.35))
+                while budget >= 0.25:
+                    hours = min(budget, rng.choice([0.5, 0.75, 1.0, 1.0, 1.5]))
+                    hours = round(hours * 4) / 4
+                    day = start + timedelta(days=rng.randrange(5))
+                    if day > today or hours <= 0:
+                        break
+                    activity = rng.choices(keys, weights)[0]
+                    vals_list.append(
+                        {
+                            "date": day,
+                            "counsellor_id": user.id,
+                            "activity_type": activity,
+                            "hours": hours,
+                            "company_id": user.company_id.id,
+                        }
+                    )
+                    budget -= hours
+        return self.sudo().create(vals_list)
+
+    @api.model
+    def _vp_demo_register_contacts(self, weeks=78):
+        """Register the recent demo contact moments as time, as their counsellor would."""
+        since = fields.Datetime.now() - timedelta(weeks=weeks)
+        contacts = self.env["vp.case.contact"].search(
+            [("date", ">=", since), ("date", "<=", fields.Datetime.now())]
+        )
+        for contact in contacts.filtered(lambda c: not c.time_entry_ids):
+            contact.with_user(contact.counsellor_id).action_register_time()
+
+
+class VpTimeEntryCase(models.Model):
+    """Link a time entry to one of the counsellor's own (or deputy) cases."""
+
+    _inherit = "vp.time.entry"
+
+    case_id = fields.Many2one(
+        "vp.case",
+        index="btree_not_null",
+        ondelete="set null",
+        domain="['|', ('counsellor_id', '=', counsellor_id), "
+        "('deputy_ids', 'in', [counsellor_id])]",
+        help="Optional: one of your own cases, or a case shared with you as deputy.",
+    )
+    contact_id = fields.Many2one(
+        "vp.case.contact",
+        string="Contact moment",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        copy=False,
+    )
+
+    _sql_constraints = [
+        ("contact_unique", "unique(contact_id)", "This contact moment is already registered."),
+    ]
+
+    @api.constrains("case_id", "counsellor_id")
+    def _check_case_is_own(self):
+        for entry in self.filtered("case_id"):
+            case = entry.case_id.sudo()
+            if entry.counsellor_id not in case.counsellor_id | case.deputy_ids:
+                raise ValidationError(
+                    _("You can only link time to your own cases or cases shared with you.")
+                )
+
+
+class VpTimeEntryVault(models.Model):
+    _name = "vp.time.entry"
+    _inherit = ["vp.time.entry", "vp.vault.drop.mixin"]
+
+    _vault_fields = ("note",)
+    _vault_counsellor_field = "counsellor_id"
+
+    note = encrypted_field(fields.Char, "note", compute=COMPUTE)
+    note_enc = fields.Text(copy=False)
+
+    def init(self):
+        result = super().init()
+        encrypt_legacy_columns(self, self._encrypt_legacy_value)
+        return result
+
+    def _encrypt_legacy_value(self, record, fname, value):
+        readers = _with_vault(self.env, record.sudo().counsellor_id)
+        return None if readers is None else record._vault_drop_for(readers, fname, value)

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 """Who holds keys and vaults who should not: shown to the counsellor at unlock.
 
 The readers of a case are computed from the case (its counsellor and deputies who are
@@ -9,10 +11,24 @@ These findings make sure such a plant does not go unnoticed either.
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .res_users import COUNSELLOR_GROUP
+from ..res_users import COUNSELLOR_GROUP
 
 
 class VpCaseKey(models.Model):
+    _name = "vp.case.key"
+    _description = "Case key wrapped for a counsellor"
+    _order = "case_id, user_id"
+
+    case_id = fields.Many2one("vp.case", required=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one("res.users", required=True, ondelete="cascade", index=True)
+    wrapped_key = fields.Char(required=True)
+
+    _sql_constraints = [
+        ("case_user_unique", "unique(case_id, user_id)", "One wrapped key per reader."),
+    ]
+
+
+class VpCaseKeyReaders(models.Model):
     _inherit = "vp.case.key"
 
     @api.model
@@ -52,46 +68,3 @@ class VpCaseKey(models.Model):
             )
         )
         return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
-
-
-class VpVault(models.Model):
-    _inherit = "vp.vault"
-
-    @api.model
-    def _reader_findings(self):
-        """Plain, translated messages without content about the current counsellor's
-        own cases: key rows of users who are not readers, and vaults of users outside
-        the counsellor group."""
-        user = self.env.user
-        if not user.has_group(COUNSELLOR_GROUP):
-            return []
-        findings = []
-        rows = self.env["vp.case.key"]._foreign_rows(reader_uid=user.id)
-        for row in rows.sorted(lambda r: (r.case_id.name, r.user_id.id)):
-            findings.append(
-                self.env._(
-                    "Case %(case)s holds a key for %(user)s, who is not its counsellor or a "
-                    "deputy. Nothing new is encrypted for them; report it to your data "
-                    "protection officer.",
-                    case=row.case_id.name,
-                    user=row.user_id.name,
-                )
-            )
-        for vault in self.sudo().search([]).sorted(lambda v: v.user_id.id):
-            if not vault.user_id.has_group(COUNSELLOR_GROUP):
-                findings.append(
-                    self.env._(
-                        "%(user)s has a vault but is not a counsellor. Nothing is encrypted "
-                        "for this vault; report it to your data protection officer.",
-                        user=vault.user_id.name,
-                    )
-                )
-        return findings
-
-    def _reader_finding_events(self):
-        """The findings in the shape of the events shown at unlock."""
-        now = fields.Datetime.now()
-        return [
-            {"date": now, "event": "reader_finding", "description": message}
-            for message in self._reader_findings()
-        ]

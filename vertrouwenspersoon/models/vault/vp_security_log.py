@@ -1,3 +1,6 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 import hashlib
 import json
 
@@ -11,6 +14,8 @@ GLOBAL_EVENTS = ("group_add", "group_remove")
 
 
 GENESIS = "0" * 64
+
+
 # Columns a line is hashed over; the trigger refuses any change of them.
 FROZEN_COLUMNS = ("seq", "date", "event", "description", "payload", "prev_hash", "entry_hash")
 
@@ -20,6 +25,16 @@ PAYLOAD_KEYS = ("seq", "date", "event", "actor_id", "user_id", "case_id", "descr
 
 def entry_hash(prev_hash, payload):
     return hashlib.sha256(f"{prev_hash}\n{payload}".encode()).hexdigest()
+
+
+# A counsellor's own vault activity: shown to nobody else (record rule
+# vp_security_log_rule_private_activity, events shown at unlock).
+PRIVATE_EVENTS = (
+    "vault_unlock_failed",
+    "vault_passphrase_changed",
+    "vault_recovered",
+    "vault_recovery_code",
+)
 
 
 class VpSecurityLog(models.Model):
@@ -162,3 +177,30 @@ class VpSecurityLog(models.Model):
             link is None or data.get(key) == str(link)
             for key, link in zip(("actor_id", "user_id", "case_id"), links, strict=True)
         )
+
+
+class VpSecurityLogVaultEvents(models.Model):
+    """Vault events in the counsellors' security log."""
+
+    _inherit = "vp.security.log"
+
+    event = fields.Selection(
+        selection_add=[
+            ("vault_setup", "Vault set up"),
+            ("vault_unlock_failed", "Wrong vault passphrase"),
+            ("vault_passphrase_changed", "Vault passphrase changed"),
+            ("vault_recovered", "Vault recovered with recovery code"),
+            ("vault_recovery_code", "New vault recovery code"),
+            ("vault_key_changed", "Public key changed"),
+            ("vault_foreign_key", "Case key of a non-reader"),
+        ],
+        ondelete={
+            "vault_setup": "cascade",
+            "vault_unlock_failed": "cascade",
+            "vault_passphrase_changed": "cascade",
+            "vault_recovered": "cascade",
+            "vault_recovery_code": "cascade",
+            "vault_key_changed": "cascade",
+            "vault_foreign_key": "cascade",
+        },
+    )

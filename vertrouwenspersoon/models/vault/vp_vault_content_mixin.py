@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 """Encryption at rest of case content (vp.case, vp.case.contact, vp.case.document).
 
 Every content field becomes a non-stored computed field with an inverse; the stored
@@ -15,32 +17,18 @@ The case data key is stored in ``vp.case.key``, wrapped for each counsellor allo
 to read the case (its counsellor and deputies).
 """
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 
-from . import vault_crypto as vc
-from .res_users import COUNSELLOR_GROUP
-from .vault_drop import DROP_PREFIX, encrypted_field
+from ...tools import vault_crypto as vc
+from ..res_users import COUNSELLOR_GROUP
+from .vp_vault_drop_mixin import DROP_PREFIX, encrypted_field, envelope_hash
 
 _encrypted = encrypted_field
 
 
 class VaultIntegrityError(UserError):
     """Ciphertext that does not authenticate: tampered or moved."""
-
-
-class VpCaseKey(models.Model):
-    _name = "vp.case.key"
-    _description = "Case key wrapped for a counsellor"
-    _order = "case_id, user_id"
-
-    case_id = fields.Many2one("vp.case", required=True, ondelete="cascade", index=True)
-    user_id = fields.Many2one("res.users", required=True, ondelete="cascade", index=True)
-    wrapped_key = fields.Char(required=True)
-
-    _sql_constraints = [
-        ("case_user_unique", "unique(case_id, user_id)", "One wrapped key per reader."),
-    ]
 
 
 class VpVaultContentMixin(models.AbstractModel):
@@ -270,282 +258,17 @@ class VpVaultContentMixin(models.AbstractModel):
         )
 
 
-class VpCase(models.Model):
-    _name = "vp.case"
-    _inherit = ["vp.case", "vp.vault.content.mixin"]
+class VpVaultContentMixinIntegrity(models.AbstractModel):
+    _inherit = "vp.vault.content.mixin"
 
-    _vault_fields = (
-        "melder_name",
-        "melder_contact",
-        "others_involved",
-        "description",
-        "notes",
-        "retention_reason",
-    )
+    def _vault_manifest_key(self, res_id, fname):
+        return f"{self._name}:{res_id}:{fname}"
 
-    melder_name = _encrypted(fields.Char, "melder_name")
-    melder_contact = _encrypted(fields.Char, "melder_contact")
-    others_involved = _encrypted(fields.Text, "others_involved")
-    description = _encrypted(fields.Text, "description")
-    notes = _encrypted(fields.Text, "notes")
-    melder_name_enc = fields.Text(copy=False)
-    melder_contact_enc = fields.Text(copy=False)
-    others_involved_enc = fields.Text(copy=False)
-    description_enc = fields.Text(copy=False)
-    notes_enc = fields.Text(copy=False)
-    # why the counsellor keeps the case longer tells about the case: content too
-    retention_reason = _encrypted(fields.Text, "retention_reason")
-    retention_reason_enc = fields.Text(copy=False)
-    vault_key_ids = fields.One2many("vp.case.key", "case_id", string="Wrapped case keys")
-    vault_locked = fields.Boolean(
-        compute="_compute_vault_locked",
-        string="Vault locked",
-        help="The content of this case is encrypted and your vault is locked.",
-    )
-
-    def _vault_case(self):
-        return self
-
-    def action_unlock_vault(self):
-        self._check_own_case()
-        return super().action_unlock_vault()
-
-    # ------------------------------------------------------------------ re-keying
-
-    def _vault_require_key(self):
-        """The data key of this case for the current (unlocked) user, or a clear error."""
-        self.ensure_one()
-        if not self.env["vp.vault"].is_vault_unlocked():
-            raise UserError(self.env._("Unlock your vault first: sharing needs the case key."))
-        if not self.env["vp.case.key"].sudo().search_count([("case_id", "=", self.id)]):
-            return self._vault_create_case_key(self)
-        key = self._vault_case_key(self)
-        if key is None:
-            raise UserError(
-                self.env._("You hold no key for case %s, so you cannot share it.", self.name)
-            )
-        return key
-
-    def _vault_content_records(self):
-        self.ensure_one()
-        case = self.sudo()
-        return [(case, case._vault_fields), *case._vault_child_records()]
-
-    def _vault_child_records(self):
-        return [
-            (self.contact_ids, self.env["vp.case.contact"]._vault_fields),
-            (self.document_ids, self.env["vp.case.document"]._vault_fields),
-        ]
-
-    def _vault_rekey(self, rotate=False):
-        """Re-encrypt all content of this case (drops included) and re-wrap its key for
-        the current readers. ``rotate``: under a fresh data key (after a revoke)."""
-        self.ensure_one()
-        old_key = self._vault_require_key()
-        revision = (self._vault_manifest(old_key) or {"rev": 0})["rev"]
-        private = self.env["vp.vault"]._get_private_key()
-        cache = {self.id: old_key}
-        plain = []
-        for records, fnames in self._vault_content_records():
-            for record in records:
-                for fname in fnames:
-                    envelope = record[f"{fname}_enc"]
-                    if not envelope or (not rotate and not envelope.startswith(DROP_PREFIX)):
-                        continue
-                    value = record._vault_decrypt(envelope, fname, record.id, self, cache, private)
-                    if value is None:
-                        raise UserError(
-                            self.env._(
-                                "Content of case %s was added for other counsellors only; "
-                                "it cannot be re-encrypted by you.",
-                                self.name,
-                            )
-                        )
-                    plain.append((record, fname, value))
-        keys = self.env["vp.case.key"].sudo()
-        if rotate:
-            keys.search([("case_id", "=", self.id)]).unlink()
-            new_key = self._vault_create_case_key(self)
-        else:
-            new_key = old_key
-            readers = self._vault_readers(self)
-            existing = keys.search([("case_id", "=", self.id)])
-            foreign = existing.filtered(lambda k: k.user_id not in readers)
-            foreign.unlink()
-            for user in readers - (existing - foreign).user_id:
-                keys.create(
-                    {
-                        "case_id": self.id,
-                        "user_id": user.id,
-                        "wrapped_key": self.env["vp.vault"]._wrap_for(
-                            user, new_key, ("vp.case", self.id, user.id)
-                        ),
-                    }
-                )
-        entries = {}
-        for record, fname, value in plain:
-            envelope = vc.encrypt_field(new_key, value, record._name, record.id, fname)
-            record.sudo()[f"{fname}_enc"] = envelope
-            entries[record._vault_manifest_key(record.id, fname)] = envelope
-        # a rotated key seals a fresh manifest (all content was re-encrypted above)
-        self._vault_manifest_update(new_key, entries, after_revision=revision if rotate else None)
-
-    # ------------------------------------------------------------------ sharing
-
-    def _vault_counsellor_with_vault(self, user):
-        """Vault checks only for a counsellor: anything else is refused by the case code."""
-        if user and user.has_group("vertrouwenspersoon.group_vp_counsellor"):
-            self.env["vp.vault"]._public_key_of(user)  # they need a vault to receive a key
-
-    def _vault_foreign_keys(self):
-        """Key rows of these cases held by someone who is not a reader (planted with
-        sudo or SQL, or left to a counsellor who has left the group)."""
-        return self.env["vp.case.key"]._foreign_rows(case_ids=self.ids)
-
-    def _vault_log_foreign_keys(self):
-        """Before re-keying drops them, log the key rows of non-readers: never unnoticed."""
-        for row in self._vault_foreign_keys():
-            self.env["vp.security.log"].sudo()._log(
-                "vault_foreign_key",
-                self.env._(
-                    "Case %(case)s held a key for %(user)s, who is not its counsellor or a "
-                    "deputy; it was removed and nothing new is encrypted for them.",
-                    case=row.case_id.name,
-                    user=row.user_id.name,
-                ),
-                case=row.case_id,
-                user=row.user_id,
-            )
-
-    def _vault_check_verified_key(self, user):
-        """Share only with the key the counsellor saw at their last unlock: a colleague's
-        key replaced since then is reviewed at the next unlock first."""
-        vault = self.env["vp.vault"]._vault_of()
-        private = self.env["vp.vault"]._get_private_key()
-        colleague = self.env["vp.vault"]._vault_of(user)
-        if not vault or private is None or not colleague:
-            return
-        state = vault._load_state(private) or {}
-        keys = state.setdefault("keys", {})
-        known = keys.get(str(user.id))
-        if known is None:
-            # a colleague who set up a vault since: trusted on first use, remembered
-            keys[str(user.id)] = colleague.fingerprint
-            vault._save_state(private, state)
-        elif known != colleague.fingerprint:
-            raise UserError(
-                self.env._(
-                    "The key of %s is not the one you verified at your last unlock. Lock "
-                    "and unlock your vault to review the change before you share.",
-                    user.name,
-                )
-            )
-
-    def _change_access(self, event, user, vals, message):
-        if event == "share":
-            vault = self.env["vp.vault"]._vault_of(user)
-            if vault:
-                message = self.env._(
-                    "%(line)s Case key wrapped for key fingerprint %(fp)s.",
-                    line=message,
-                    fp=vault.fingerprint,
-                )
-        return super()._change_access(event, user, vals, message)
-
-    def action_share_with(self, user):
-        user = self._counsellor_arg(user)
-        self._check_own_case(deputy_allowed=False)
-        self._vault_log_foreign_keys()
-        self._vault_counsellor_with_vault(user)
-        for case in self:
-            case._vault_require_key()
-        self._vault_check_verified_key(user)
-        result = super().action_share_with(user)
-        for case in self:
-            if user in case.deputy_ids and user not in case.sudo().vault_key_ids.user_id:
-                case._vault_rekey()
-        return result
-
-    def action_revoke(self, user):
-        user = self._counsellor_arg(user)
-        self._check_own_case(deputy_allowed=False)
-        self._vault_log_foreign_keys()
-        for case in self:
-            case._vault_require_key()
-        result = super().action_revoke(user)
-        for case in self:
-            if user not in case.deputy_ids and user in case.sudo().vault_key_ids.user_id:
-                # a fresh data key: whatever the deputy may have kept opens nothing new
-                case._vault_rekey(rotate=True)
-        return result
-
-    def action_hand_over(self, user):
-        user = self._counsellor_arg(user)
-        self._check_own_case(deputy_allowed=False)
-        self._vault_log_foreign_keys()
-        self._vault_counsellor_with_vault(user)
-        keys = {}
-        for case in self:
-            case._vault_rekey()  # drops under the case key, so the new counsellor reads them
-            keys[case.id] = case._vault_require_key()
-        result = super().action_hand_over(user)
-        for case in self.sudo():
-            # the new counsellor gets the key, the previous one keeps none
-            rows = self.env["vp.case.key"].sudo().search([("case_id", "=", case.id)])
-            readers = self._vault_readers(case)
-            rows.filtered(lambda k, r=readers: k.user_id not in r).unlink()
-            if case.counsellor_id not in rows.exists().user_id:
-                rows.create(
-                    {
-                        "case_id": case.id,
-                        "user_id": case.counsellor_id.id,
-                        "wrapped_key": self.env["vp.vault"]._wrap_for(
-                            case.counsellor_id,
-                            keys[case.id],
-                            ("vp.case", case.id, case.counsellor_id.id),
-                        ),
-                    }
-                )
-        return result
-
-    # ------------------------------------------------------------------ retention
-
-    def _retention_destroy(self):
-        result = super()._retention_destroy()
-        self.env["vp.case.key"].sudo().search([("case_id", "in", self.ids)]).unlink()
-        return result
-
-
-class VpCaseContact(models.Model):
-    _name = "vp.case.contact"
-    _inherit = ["vp.case.contact", "vp.vault.content.mixin"]
-
-    _vault_fields = ("notes",)
-
-    notes = _encrypted(fields.Text, "notes")
-    notes_enc = fields.Text(copy=False)
-
-    def _vault_case(self):
-        return self.case_id
-
-
-class VpCaseDocument(models.Model):
-    _name = "vp.case.document"
-    _inherit = ["vp.case.document", "vp.vault.content.mixin"]
-
-    # the file name ("verslag gesprek met ...") can name a person: content too
-    _vault_fields = ("datas", "name")
-    _vault_binary_fields = ("datas",)
-
-    datas = fields.Binary(
-        compute="_compute_vault_content", inverse="_inverse_datas", store=False, attachment=False
-    )
-    datas_enc = fields.Text(copy=False)
-    name = _encrypted(fields.Char, "name")
-    name_enc = fields.Text(copy=False)
-
-    def _vault_case(self):
-        return self.case_id
-
-    def _inverse_datas(self):
-        self._vault_store("datas")
+    def _vault_check_manifest(self, envelope, fname, res_id, case, key, cache):
+        """Refuse a case-key ciphertext that is not the one its manifest names."""
+        manifest = case._vault_manifest(key, cache)
+        if manifest is None:
+            return  # a case without a manifest yet (written before manifests existed)
+        expected = manifest["f"].get(self._vault_manifest_key(res_id, fname))
+        if expected is not None and expected != envelope_hash(envelope):
+            raise case._vault_replay_error()

@@ -1,3 +1,6 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+
 """Vault drops: content encrypted for the public keys of its readers.
 
 A drop needs no unlocked vault and no case key to write: a one-off AES-256-GCM key
@@ -10,13 +13,25 @@ model lists them in ``_vault_fields`` and says who may read them in
 """
 
 import base64
+import hashlib
 import json
+import logging
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, sql
 
-from . import vault_crypto as vc
-from .vault import LOCKED_PLACEHOLDER
+from ...tools import vault_crypto as vc
+from .vp_vault import LOCKED_PLACEHOLDER
+
+# Plaintext left by builds before a field was encrypted: encrypted, then dropped.
+#
+# Odoo keeps the column of a field that became non-stored, with its plaintext. On every
+# install or upgrade, such values are encrypted for their readers and the column is
+# dropped. A value whose readers cannot receive it yet (no vault) keeps the column, and
+# the log says what to do, without content. Appointments do the same in
+# ``appointment_vault.py``.
+
 
 DROP_PREFIX = "vp1d:"
 
@@ -32,6 +47,70 @@ def encrypted_field(field_type, fname, compute="_compute_vault_content", **kwarg
         return records._vault_search(fname, operator, value)
 
     return field_type(compute=compute, inverse=inverse, search=search, store=False, **kwargs)
+
+
+def envelope_hash(envelope):
+    return hashlib.sha256((envelope or "").encode()).hexdigest()[:32]
+
+
+_logger = logging.getLogger(__name__)
+
+
+def encrypt_legacy_columns(model, encrypt):
+    """Encrypt the plain columns of ``model._vault_fields`` that still exist.
+
+    ``encrypt(record, fname, value)`` returns the envelope, or None while the record's
+    readers cannot receive it (the column then stays until the next upgrade).
+    """
+    cr = model.env.cr
+    for fname in model._vault_fields:
+        if not sql.column_exists(cr, model._table, fname):
+            continue
+        cr.execute(
+            SQL(
+                "SELECT id, %s FROM %s WHERE %s IS NOT NULL",
+                SQL.identifier(fname),
+                SQL.identifier(model._table),
+                SQL.identifier(fname),
+            )
+        )
+        rows = [(record_id, value) for record_id, value in cr.fetchall() if value]
+        waiting = 0
+        for record_id, value in rows:
+            if isinstance(value, memoryview):  # an old binary column
+                value = bytes(value)
+            record = model.sudo().browse(record_id)
+            envelope = encrypt(record, fname, value)
+            if envelope is None:
+                waiting += 1
+                continue
+            record.write({f"{fname}_enc": envelope})
+        model.env.flush_all()
+        if waiting:
+            _logger.warning(
+                "%s: %d old plain value(s) of %s wait for their readers' vaults; set them "
+                "up, then upgrade the module again",
+                model._name,
+                waiting,
+                fname,
+            )
+            continue
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s DROP COLUMN %s",
+                SQL.identifier(model._table),
+                SQL.identifier(fname),
+            )
+        )
+        _logger.info("%s: %d old plain value(s) of %s encrypted", model._name, len(rows), fname)
+
+
+def _with_vault(env, users):
+    """``users`` if every one of them has a vault to receive content, else None."""
+    vaults = env["vp.vault"]
+    if not users or any(not (v := vaults._vault_of(u)) or not v.public_key for u in users):
+        return None
+    return users
 
 
 class VpVaultDropMixin(models.AbstractModel):
@@ -105,7 +184,7 @@ class VpVaultDropMixin(models.AbstractModel):
         return {LOCKED_PLACEHOLDER, self._vault_placeholder()}
 
     def _vault_integrity_error(self, fname):
-        from .vault_case import VaultIntegrityError  # noqa: PLC0415 (defined with cases)
+        from .vp_vault_content_mixin import VaultIntegrityError  # noqa: PLC0415 (defined with cases)
 
         return VaultIntegrityError(
             self.env._(
@@ -231,3 +310,38 @@ class VpVaultDropMixin(models.AbstractModel):
         if positive:
             return [("id", "in", matches)]
         return [("id", "not in", matches)]
+
+
+# Integrity of case content against a database administrator who puts back an older
+# ciphertext in place of a newer one.
+#
+# Each ciphertext is bound to its record and field (AES-GCM associated data), so it cannot
+# be moved; but an older ciphertext of the *same* field still authenticates. So every case
+# keeps a *manifest*, sealed under the case key: a revision number and the hash of the
+# current ciphertext of every content field of the case and its contact moments and
+# documents. A value that does not match its manifest entry was put back or forged, and
+# is refused. A whole older manifest put back with its values is caught by the revision:
+# each counsellor's vault remembers (sealed) the highest revision of every case they wrote
+# or read.
+#
+# Content that nobody with the case key wrote (a booking note, a contact moment added
+# while locked, a drop forged by whoever knows the public key) is a *drop*: it is shown
+# marked as written without the vault (``vault_unverified``), until a counsellor re-keys
+# the case.
+class VpVaultDropMixinIntegrity(models.AbstractModel):
+    _inherit = "vp.vault.drop.mixin"
+
+    vault_unverified = fields.Boolean(
+        string="Written without the vault",
+        compute="_compute_vault_unverified",
+        help="Some content was written by someone who could not use the case key (a "
+        "booking form, a contact moment added while the vault was locked): it is what "
+        "was sent, not confirmed by a counsellor.",
+    )
+
+    def _compute_vault_unverified(self):
+        for record in self:
+            record.vault_unverified = any(
+                (record.sudo()[f"{fname}_enc"] or "").startswith(DROP_PREFIX)
+                for fname in record._vault_fields
+            )

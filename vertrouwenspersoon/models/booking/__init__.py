@@ -1,0 +1,6 @@
+from . import vp_counsellor
+from . import vp_appointment
+from . import vp_appointment_notice
+from . import vp_booking_attempt
+from . import vp_booking_guard
+from . import mail_mail

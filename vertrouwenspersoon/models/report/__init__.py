@@ -1,0 +1,5 @@
+from . import vp_counsellor_owned_mixin
+from . import vp_awareness
+from . import vp_signal
+from . import vp_annual_report_year
+from . import vp_annual_report
