@@ -12,7 +12,6 @@ from . import test_case
 from . import test_case_security
 from . import test_case_http
 from . import test_vault_case
-from . import test_report_suppression
 from . import test_annual_report
 from . import test_report_security
 from . import test_report_integration

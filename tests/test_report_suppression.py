@@ -1,11 +1,11 @@
-"""Small-cell suppression of the annual report: examples and property-based checks."""
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Small-cell suppression of the annual report: examples and property-based checks
+(plain pytest, no database)."""
 
 import itertools
 import unittest
 
-from odoo.tests import BaseCase, tagged
-
-from ..models import report_suppression as rs
+from vp_tools import report_suppression as rs
 
 try:
     from hypothesis import HealthCheck, given, settings
@@ -56,8 +56,7 @@ def brute_force_values(values, statuses, threshold, total, mode):
     return possible
 
 
-@tagged("post_install", "-at_install")
-class TestSuppressionExamples(BaseCase):
+class TestSuppressionExamples(unittest.TestCase):
     def test_primary_cells_shown_as_below_threshold(self):
         cells, total = rs.protect_rows(
             [("a", "A", 3), ("b", "B", 12), ("c", "C", 0), ("d", "D", 7)], 5
@@ -101,8 +100,7 @@ class TestSuppressionExamples(BaseCase):
 if st is not None:
     tables = st.lists(st.integers(min_value=0, max_value=8), min_size=2, max_size=5)
 
-    @tagged("post_install", "-at_install")
-    class TestSuppressionProperties(BaseCase):
+    class TestSuppressionProperties(unittest.TestCase):
         @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
         @given(values=tables, threshold=st.integers(min_value=3, max_value=6))
         def test_partition_tables_disclose_nothing(self, values, threshold):
@@ -137,8 +135,7 @@ if st is not None:
 
 else:  # pragma: no cover
 
-    @tagged("post_install", "-at_install")
-    class TestSuppressionProperties(BaseCase):
+    class TestSuppressionProperties(unittest.TestCase):
         @unittest.skip("hypothesis is not installed")
         def test_properties(self):
             pass
