@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Booking a confidential appointment: portal (/my/vertrouwenspersoon) and public flow.
 
 Employees never get ORM access to vp.counsellor or vp.appointment: every read here is

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """The vault page: set up, unlock, lock, change passphrase, recover.
 
 Passphrases only travel in POST bodies of these pages; they are never stored in

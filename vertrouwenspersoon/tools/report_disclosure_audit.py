@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Independent disclosure auditor of published annual reports (pure Python, no Odoo).
 
 Separate on purpose from the engine that chooses what to hide (``report_linked``): it

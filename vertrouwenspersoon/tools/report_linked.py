@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Joint small-cell suppression of the linked tables of one year (pure Python, no Odoo).
 
 The reports of one company and year (the whole organisation and each counsellor) are

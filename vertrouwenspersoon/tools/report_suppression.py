@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Small-cell suppression for the anonymised annual report (pure Python, no Odoo).
 
 Statuses of a cell after protection:

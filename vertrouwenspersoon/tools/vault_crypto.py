@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Pure-Python cryptography of the vault (no Odoo imports).
 
 Only primitives present in both ``cryptography`` 3.4.8 and 42.x are used:

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models

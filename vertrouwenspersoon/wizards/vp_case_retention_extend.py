@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """The dialog asking why a case is kept longer: its reason is content from the start.
 
 A transient record is a table row like any other, so the reason typed in the dialog

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Encryption at rest of what the booker types (vault drops for the counsellor).
 
 The note, the call-back number and the name and phone number of a booker without an

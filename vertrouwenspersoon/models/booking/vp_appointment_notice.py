@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Outbox of appointment e-mails and calendar updates.
 
 The booker's request only writes what must be atomic with the booking: the

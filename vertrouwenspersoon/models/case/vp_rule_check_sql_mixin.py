@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Record rules of many records checked in one SQL query.
 
 Odoo 18 re-checks the record rules of every record that ``read``, ``write`` or

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """An expense's description and receipt are content: a vault drop for its counsellor only.
 
 The description was the record's name; the display name now shows the date, cost

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-
 from odoo import fields, models
 
 from .vp_budget import COST_CATEGORIES

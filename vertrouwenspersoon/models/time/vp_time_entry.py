@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """The note on a time entry is content: a vault drop for the counsellor only."""
 
 import random

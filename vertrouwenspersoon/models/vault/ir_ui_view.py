@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-
 from odoo import api, models
 
 from .vp_config_guard_model_mixin import _guard

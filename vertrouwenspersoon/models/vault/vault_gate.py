@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """The gate in front of every decryption: who may use an unlocked key, and from where.
 
 Odoo lets an administrator put logic into other users' requests without touching a file

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Who holds keys and vaults who should not: shown to the counsellor at unlock.
 
 The readers of a case are computed from the case (its counsellor and deputies who are

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Configuration that runs inside a counsellor's request: refused, logged and detected.
 
 *Refused* (outside module installation): custom fields on the vault models or reaching

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """The counsellor's vault: key pair, passphrase, recovery code, unlock state.
 
 Where the unlocked private key lives:

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """The public part of the counsellors' vaults: who has one, and its key fingerprint.
 
 A counsellor reads only their own ``vp.vault`` row (record rule): failed attempts,
