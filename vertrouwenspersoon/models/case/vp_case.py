@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-
 import logging
 from datetime import timedelta
 
@@ -11,11 +10,12 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.sql import create_index
 
 from ...tools import vault_crypto as vc
-from ..vault.vp_vault_content_mixin import _encrypted
 from ..vault.vp_vault_drop_mixin import (
     DROP_PREFIX,
+    VaultIntegrityError,
     _with_vault,
     encrypt_legacy_columns,
+    encrypted_field,
     envelope_hash,
 )
 
@@ -749,18 +749,18 @@ class VpCaseVault(models.Model):
         "retention_reason",
     )
 
-    melder_name = _encrypted(fields.Char, "melder_name")
-    melder_contact = _encrypted(fields.Char, "melder_contact")
-    others_involved = _encrypted(fields.Text, "others_involved")
-    description = _encrypted(fields.Text, "description")
-    notes = _encrypted(fields.Text, "notes")
+    melder_name = encrypted_field(fields.Char, "melder_name")
+    melder_contact = encrypted_field(fields.Char, "melder_contact")
+    others_involved = encrypted_field(fields.Text, "others_involved")
+    description = encrypted_field(fields.Text, "description")
+    notes = encrypted_field(fields.Text, "notes")
     melder_name_enc = fields.Text(copy=False)
     melder_contact_enc = fields.Text(copy=False)
     others_involved_enc = fields.Text(copy=False)
     description_enc = fields.Text(copy=False)
     notes_enc = fields.Text(copy=False)
     # why the counsellor keeps the case longer tells about the case: content too
-    retention_reason = _encrypted(fields.Text, "retention_reason")
+    retention_reason = encrypted_field(fields.Text, "retention_reason")
     retention_reason_enc = fields.Text(copy=False)
     vault_key_ids = fields.One2many("vp.case.key", "case_id", string="Wrapped case keys")
     vault_locked = fields.Boolean(
@@ -1064,8 +1064,6 @@ class VpCaseIntegrity(models.Model):
         return vault._case_revisions(private).get(str(self.id), 0)
 
     def _vault_replay_error(self):
-        from ..vault.vp_vault_content_mixin import VaultIntegrityError  # noqa: PLC0415 (defined with cases)
-
         return VaultIntegrityError(
             self.env._(
                 "Case %s is not the version last written: an older copy was put back "

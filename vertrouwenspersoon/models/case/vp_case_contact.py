@@ -1,12 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-
 import math
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..vault.vp_vault_content_mixin import _encrypted
+from ..vault.vp_vault_drop_mixin import encrypted_field
 from .vp_case import CHANNELS
 
 
@@ -66,7 +65,7 @@ class VpCaseContactVault(models.Model):
 
     _vault_fields = ("notes",)
 
-    notes = _encrypted(fields.Text, "notes")
+    notes = encrypted_field(fields.Text, "notes")
     notes_enc = fields.Text(copy=False)
 
     def _vault_case(self):

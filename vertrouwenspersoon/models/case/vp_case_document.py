@@ -1,10 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-
 from odoo import api, fields, models
 
-from ..vault.vp_vault_content_mixin import _encrypted
-from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns
+from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, encrypted_field
 
 
 class VpCaseDocument(models.Model):
@@ -45,7 +43,7 @@ class VpCaseDocumentVault(models.Model):
         compute="_compute_vault_content", inverse="_inverse_datas", store=False, attachment=False
     )
     datas_enc = fields.Text(copy=False)
-    name = _encrypted(fields.Char, "name")
+    name = encrypted_field(fields.Char, "name")
     name_enc = fields.Text(copy=False)
 
     def _vault_case(self):

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Encryption at rest of case content (vp.case, vp.case.contact, vp.case.document).
 
 Every content field becomes a non-stored computed field with an inverse; the stored
@@ -22,13 +20,7 @@ from odoo.exceptions import UserError
 
 from ...tools import vault_crypto as vc
 from ..res_users import COUNSELLOR_GROUP
-from .vp_vault_drop_mixin import DROP_PREFIX, encrypted_field, envelope_hash
-
-_encrypted = encrypted_field
-
-
-class VaultIntegrityError(UserError):
-    """Ciphertext that does not authenticate: tampered or moved."""
+from .vp_vault_drop_mixin import DROP_PREFIX, VaultIntegrityError, envelope_hash
 
 
 class VpVaultContentMixin(models.AbstractModel):

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-
-
 """Vault drops: content encrypted for the public keys of its readers.
 
 A drop needs no unlocked vault and no case key to write: a one-off AES-256-GCM key
@@ -29,11 +27,15 @@ from .vp_vault import LOCKED_PLACEHOLDER
 # Odoo keeps the column of a field that became non-stored, with its plaintext. On every
 # install or upgrade, such values are encrypted for their readers and the column is
 # dropped. A value whose readers cannot receive it yet (no vault) keeps the column, and
-# the log says what to do, without content. Appointments do the same in
-# ``appointment_vault.py``.
+# the log says what to do, without content (``encrypt_legacy_columns``: cases, their
+# documents, appointments, time entries and expenses).
 
 
 DROP_PREFIX = "vp1d:"
+
+
+class VaultIntegrityError(UserError):
+    """Ciphertext that does not authenticate: tampered or moved."""
 
 
 def encrypted_field(field_type, fname, compute="_compute_vault_content", **kwargs):
@@ -184,8 +186,6 @@ class VpVaultDropMixin(models.AbstractModel):
         return {LOCKED_PLACEHOLDER, self._vault_placeholder()}
 
     def _vault_integrity_error(self, fname):
-        from .vp_vault_content_mixin import VaultIntegrityError  # noqa: PLC0415 (defined with cases)
-
         return VaultIntegrityError(
             self.env._(
                 "Encrypted content of %(record)s (%(field)s) does not authenticate: it "
