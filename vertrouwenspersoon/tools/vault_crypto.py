@@ -17,7 +17,6 @@ Every decryption failure (tampering, wrong key, wrong AAD, bad format) raises
 
 import base64
 import hashlib
-import hmac
 import json
 import os
 import re
@@ -272,10 +271,6 @@ def decrypt_field(data_key, envelope, model, res_id, field):
     )
     kind, body = raw[:1], raw[1:]
     return body.decode("utf-8") if kind == b"s" else body
-
-
-def constant_time_equal(a, b):
-    return hmac.compare_digest(a, b)
 
 
 # ----------------------------------------------------------- passphrase policy

@@ -28,12 +28,7 @@ class VpPublishedYearMixin(models.AbstractModel):
 
     @api.model
     def _check_year_not_published(self, year, company):
-        """Raise a UserError if the annual report of `year` for `company` is published.
-
-        The annual report model may not be installed (yet): then nothing is frozen.
-        """
-        if "vp.annual.report" not in self.env:
-            return
+        """Raise a UserError if the annual report of `year` for `company` is published."""
         published = (
             self.env["vp.annual.report"]
             .sudo()

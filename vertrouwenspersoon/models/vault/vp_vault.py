@@ -166,10 +166,9 @@ class VpVault(models.Model):
 
     @api.model
     def _log(self, event, description, user=None, case=None):
-        """Write a security log line (vp.security.log once the cases part is there)."""
+        """Write a security log line."""
         _logger.info("vault %s: %s", event, description)
-        if "vp.security.log" in self.env:
-            self.env["vp.security.log"].sudo()._log(event, description, case=case, user=user)
+        self.env["vp.security.log"].sudo()._log(event, description, case=case, user=user)
 
     @api.model
     def _vault_of(self, user=None):
@@ -532,8 +531,6 @@ class VpVault(models.Model):
         return self._events_since(since) + self._reader_finding_events()
 
     def _events_since(self, since):
-        if "vp.security.log" not in self.env:
-            return []
         # events about yourself that you did yourself (your own set-up) are no news
         domain = [
             ("event", "in", self._alert_events()),
@@ -711,14 +708,6 @@ class VpVault(models.Model):
     def _wrap_for(self, user, data_key, context):
         """Wrap a data key for ``user`` (public key only: no unlock needed)."""
         return vc.wrap_key(self._public_key_of(user), data_key, context)
-
-    @api.model
-    def _unwrap(self, envelope, context):
-        """Unwrap a data key with the current user's unlocked private key (or None)."""
-        private = self._get_private_key()
-        if private is None:
-            return None
-        return vc.unwrap_key(private, envelope, context)
 
 
 # What each counsellor last verified, kept inside their own vault, checked at unlock.
