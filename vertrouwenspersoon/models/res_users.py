@@ -5,6 +5,11 @@ from odoo import api, models
 COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
 
 
+def counsellor_domain(model):
+    """The users of the counsellor group: the ``domain`` of every counsellor field."""
+    return [("groups_id", "in", model.env.ref(COUNSELLOR_GROUP).ids)]
+
+
 def _counsellor_ids(env):
     group = env.ref(COUNSELLOR_GROUP, raise_if_not_found=False)
     if not group:

@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..models.res_users import counsellor_domain
 from ..models.time.vp_published_year_mixin import ACTIVITY_TYPES
 
 
@@ -27,9 +28,7 @@ class VpTimeStatement(models.TransientModel):
         string="Counsellor",
         required=True,
         default=lambda self: self.env.user,
-        domain=lambda self: [
-            ("groups_id", "in", self.env.ref("vertrouwenspersoon.group_vp_counsellor").ids)
-        ],
+        domain=counsellor_domain,
     )
     year = fields.Integer(required=True, default=_default_year)
     month = fields.Selection(

@@ -8,11 +8,14 @@ from babel.dates import format_date
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from ..case.vp_case import CHANNELS as CONTACT_CHANNELS
+from ..res_users import counsellor_domain
+
+# The channels of a contact moment one can book: not e-mail, and in person means the
+# confidential room.
 CHANNELS = [
     ("in_person", "In person (confidential room)"),
-    ("phone", "Phone"),
-    ("video", "Video call"),
-    ("outside", "Outside the organisation"),
+    *(channel for channel in CONTACT_CHANNELS if channel[0] not in ("in_person", "email")),
 ]
 
 
@@ -81,9 +84,7 @@ class VpCounsellor(models.Model):
         string="Counsellor",
         required=True,
         ondelete="restrict",
-        domain=lambda self: [
-            ("groups_id", "in", self.env.ref("vertrouwenspersoon.group_vp_counsellor").ids)
-        ],
+        domain=counsellor_domain,
     )
     name = fields.Char(required=True)
     sequence = fields.Integer(default=10)

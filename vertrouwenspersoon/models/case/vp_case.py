@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.sql import create_index
 
 from ...tools import vault_crypto as vc
+from ..res_users import counsellor_domain
 from ..vault.vp_vault_drop_mixin import (
     DROP_PREFIX,
     VaultIntegrityError,
@@ -87,9 +88,7 @@ class VpCase(models.Model):
         default=lambda self: self.env.user,
         index=True,
         ondelete="restrict",
-        domain=lambda self: [
-            ("groups_id", "in", self.env.ref("vertrouwenspersoon.group_vp_counsellor").ids)
-        ],
+        domain=counsellor_domain,
     )
     deputy_ids = fields.Many2many(
         "res.users",
@@ -740,14 +739,7 @@ class VpCaseVault(models.Model):
     _name = "vp.case"
     _inherit = ["vp.case", "vp.vault.content.mixin"]
 
-    _vault_fields = (
-        "melder_name",
-        "melder_contact",
-        "others_involved",
-        "description",
-        "notes",
-        "retention_reason",
-    )
+    _vault_fields = (*CONTENT_FIELDS, "retention_reason")
 
     melder_name = encrypted_field(fields.Char, "melder_name")
     melder_contact = encrypted_field(fields.Char, "melder_contact")

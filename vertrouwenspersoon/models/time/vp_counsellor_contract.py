@@ -2,6 +2,8 @@
 
 from odoo import api, fields, models
 
+from ..res_users import counsellor_domain
+
 
 class VpCounsellorContract(models.Model):
     """Yearly contract of an (external) counsellor: hourly rate and contracted hours."""
@@ -16,9 +18,7 @@ class VpCounsellorContract(models.Model):
         string="Counsellor",
         required=True,
         ondelete="restrict",
-        domain=lambda self: [
-            ("groups_id", "in", self.env.ref("vertrouwenspersoon.group_vp_counsellor").ids)
-        ],
+        domain=counsellor_domain,
     )
     year = fields.Integer(
         required=True, default=lambda self: fields.Date.context_today(self).year, aggregator=None
