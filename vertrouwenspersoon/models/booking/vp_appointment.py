@@ -916,7 +916,7 @@ class VpAppointmentVault(models.Model):
         for appointment in self:
             message = appointment._booker_message()
             replying = appointment.with_context(vp_booker_message=message)
-            result = super(VpAppointment, replying).action_decline()
+            result = super(VpAppointmentVault, replying).action_decline()
         return result
 
     def action_propose(self):
@@ -924,7 +924,7 @@ class VpAppointmentVault(models.Model):
         for appointment in self:
             message = appointment._booker_message()
             replying = appointment.with_context(vp_booker_message=message)
-            result = super(VpAppointment, replying).action_propose()
+            result = super(VpAppointmentVault, replying).action_propose()
         return result
 
 
