@@ -199,7 +199,7 @@ class TestReportRoutes(ReportFixtureMixin, HttpCase):
         )
 
     def test_employee_gets_nothing_through_the_routes(self):
-        self.authenticate("vp_r_emp", "vp_r_emp")
+        self.authenticate(self.employee.login, self.employee.login)
         self._assert_refused(
             [
                 f"/report/pdf/{PDF}/{self.published.id}",
