@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Benchmark of the annual report: figures for a year with many cases, and the PDF.
 
     python3 bench/bench_report.py [--cases 10000] [--runs 5] [--keep]

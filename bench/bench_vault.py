@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Vault benchmark: unlock time, cost of opening a case, encryption throughput.
 
     python3 bench/bench_vault.py            # crypto, then through the ORM (scratch database)

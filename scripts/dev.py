@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Developer entry point: run the product or its tests on a private PostgreSQL.
 
     python3 scripts/dev.py run      # make run

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 # Mixins load before the models that use them: vault first (its drop and content mixins),
 # then the domains that keep content in it.
 from . import res_users

@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from . import test_foundation
 from . import test_translation
 from . import test_appointment_booking

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Shared set-up of the annual report tests: users and a fake metadata source."""
 
 import io

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Privacy attacks on bookings: each test fails if anything leaks."""
 
 from odoo.exceptions import AccessError, UserError

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What the booker types is encrypted for the counsellor: no plaintext in the database."""
 
 from odoo import fields

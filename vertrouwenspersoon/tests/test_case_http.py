@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import COUNSELLOR, MELDER, VAULT_PASS, role_users, setup_vaults

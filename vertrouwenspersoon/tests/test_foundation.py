@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from odoo.tests import TransactionCase, tagged
 
 from .common import add_role_users

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Reports that cannot be combined: the organisation's and the counsellors' reports of a
 year are linked tables, protected together and checked by an independent auditor."""
 

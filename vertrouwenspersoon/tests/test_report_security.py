@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Attacks on the annual report: who reads what, through every path we know."""
 
 from odoo.exceptions import AccessError

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Journeys in a real browser (Odoo tours in headless Chromium, static/tests/tours/).
 
 Every other test posts forms or calls the ORM; these look at the rendered page, so a

@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from . import vp_counsellor
 from . import vp_appointment
 from . import vp_appointment_notice

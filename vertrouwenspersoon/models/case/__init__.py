@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from . import vp_category
 from . import vp_referral_type
 from . import vp_rule_check_sql_mixin

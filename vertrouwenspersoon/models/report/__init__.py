@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from . import vp_counsellor_owned_mixin
 from . import vp_awareness
 from . import vp_signal

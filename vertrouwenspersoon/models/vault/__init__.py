@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from . import vault_gate
 from . import vp_security_log
 from . import vp_vault
