@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Vault benchmark: unlock time, cost of opening a case, encryption throughput.
 
     python3 bench/bench_vault.py            # crypto, then through the ORM (scratch database)
@@ -117,7 +118,7 @@ ORM_SCRIPT = r"""
 import time, statistics
 from unittest.mock import patch
 from odoo import Command
-from odoo.addons.vertrouwenspersoon.models import vault as vault_module
+from odoo.addons.vertrouwenspersoon.models.vault import vp_vault as vault_module
 group = env.ref("vertrouwenspersoon.group_vp_counsellor")
 user = env["res.users"].create({"name": "Bench Counsellor", "login": "bench_vp",
     "groups_id": [Command.set([env.ref("base.group_user").id, group.id])]})

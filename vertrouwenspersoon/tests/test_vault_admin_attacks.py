@@ -12,9 +12,10 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import vault as vault_module
-from ..models import vault_crypto, vault_gate
-from ..models.vault_verify import VaultReview
+from ..models.vault import vault_gate
+from ..models.vault import vp_vault as vault_module
+from ..models.vault.vp_vault import VaultReview
+from ..tools import vault_crypto
 from .common import MELDER, SECRET, VAULT_PASS, CaseCommon
 
 
