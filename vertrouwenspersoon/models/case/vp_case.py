@@ -986,10 +986,16 @@ class VpCaseIntegrity(models.Model):
         """The manifest of this case (opened with ``key``), None when it has none yet;
         an integrity error when it was altered, or older than its readers saw."""
         self.ensure_one()
-        slot = ("manifest", self.id)
+        # asked for every field of the case and its contact moments: read the ORM cache
+        # without a sudo() environment each time
+        field = self._fields["vault_manifest_enc"]
+        envelope = self.env.cache.get(self, field, None)
+        if envelope is None:
+            envelope = self.sudo().vault_manifest_enc
+        # opened (and its revision checked) once per version in a request
+        slot = ("manifest", self.id, envelope)
         if cache is not None and slot in cache:
             return cache[slot]
-        envelope = self.sudo().vault_manifest_enc
         manifest = None
         if not envelope:
             # every case key comes with a manifest: none, for a case a reader saw, means

@@ -116,7 +116,33 @@ def transaction_stash(cr):
 
 def forget_checks(cr):
     """A guarded change in this transaction: check the configuration again."""
-    transaction_stash(cr)["checked"].clear()
+    entry = transaction_stash(cr)
+    entry["checked"].clear()
+    entry.pop("memo", None)
+
+
+def read_memo(cr, uid, private):
+    """What ``uid``, unlocked with ``private``, opened in this transaction (case keys,
+    manifests, the case revisions they saw), so that the case and its contact moments
+    of one request unwrap and check each key once. Module memory, like the rest of the
+    stash; gone with the transaction."""
+    with _STASH_LOCK:
+        entry = _TRANSACTION_STASH.get(cr)
+        if entry is None:
+            entry = _TRANSACTION_STASH[cr] = {"checked": set()}
+        memos = entry.setdefault("memo", {})
+        memo = memos.get(uid)
+        if memo is None or memo["private"] != private:
+            memo = memos[uid] = {"private": private}
+        return memo
+
+
+def forget_read_memo(cr):
+    """Case keys or sealed documents were written in this transaction: open them anew."""
+    with _STASH_LOCK:
+        entry = _TRANSACTION_STASH.get(cr)
+        if entry is not None:
+            entry.pop("memo", None)
 
 
 def stash_cookie(httprequest):

@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..res_users import COUNSELLOR_GROUP
+from . import vault_gate
 
 
 class VpCaseKey(models.Model):
@@ -24,6 +25,20 @@ class VpCaseKey(models.Model):
     _sql_constraints = [
         ("case_user_unique", "unique(case_id, user_id)", "One wrapped key per reader."),
     ]
+
+    # a key handed out, rotated or revoked: the keys opened in this transaction are stale
+    @api.model_create_multi
+    def create(self, vals_list):
+        vault_gate.forget_read_memo(self.env.cr)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        vault_gate.forget_read_memo(self.env.cr)
+        return super().write(vals)
+
+    def unlink(self):
+        vault_gate.forget_read_memo(self.env.cr)
+        return super().unlink()
 
 
 class VpCaseKeyReaders(models.Model):

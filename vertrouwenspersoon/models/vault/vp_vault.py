@@ -173,7 +173,9 @@ class VpVault(models.Model):
     @api.model
     def _vault_of(self, user=None):
         user = user or self.env.user
-        return self.sudo().search([("user_id", "=", user.id)], limit=1)
+        return self.sudo().search_fetch(
+            [("user_id", "=", user.id)], ["user_id", "verified_cases_enc"], limit=1
+        )
 
     @api.model
     def _check_counsellor(self):
@@ -762,6 +764,7 @@ class VpVaultVerify(models.Model):
         context = self._sealed_context(fname)
         key = vc.derive_key(private, *context)
         self.sudo().write({fname: vc.seal_document(key, document, *context)})
+        vault_gate.forget_read_memo(self.env.cr)
 
     def _load_state(self, private):
         """The verified state, {} for a vault that never verified, or None if altered."""

@@ -20,6 +20,7 @@ from odoo.exceptions import UserError
 
 from ...tools import vault_crypto as vc
 from ..res_users import COUNSELLOR_GROUP
+from . import vault_gate
 from .vp_vault_drop_mixin import DROP_PREFIX, VaultIntegrityError, envelope_hash
 
 
@@ -71,7 +72,11 @@ class VpVaultContentMixin(models.AbstractModel):
             row = (
                 self.env["vp.case.key"]
                 .sudo()
-                .search([("case_id", "=", case.id), ("user_id", "=", self.env.uid)], limit=1)
+                .search_fetch(
+                    [("case_id", "=", case.id), ("user_id", "=", self.env.uid)],
+                    ["wrapped_key"],
+                    limit=1,
+                )
             )
             if row:
                 try:
@@ -125,6 +130,10 @@ class VpVaultContentMixin(models.AbstractModel):
                     continue
                 if private is None:
                     private = self.env["vp.vault"]._get_private_key() or b""
+                    if private:
+                        # the case and its contact moments, read in one request,
+                        # share the keys and manifests opened for them
+                        cache = vault_gate.read_memo(self.env.cr, self.env.uid, private)
                     cache["private"] = private or None
                 value = None
                 if private:
