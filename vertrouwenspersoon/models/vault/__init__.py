@@ -17,3 +17,4 @@ from . import mail_template
 from . import ir_ui_view
 from . import ir_asset
 from . import vp_vault_directory
+from . import ir_attachment

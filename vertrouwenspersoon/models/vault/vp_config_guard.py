@@ -28,6 +28,7 @@ from odoo.exceptions import UserError
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG as UNINSTALLING
 
 from . import vault_gate
+from .ir_attachment import BUNDLE_PREFIX
 
 ADDON = "vertrouwenspersoon"
 
@@ -36,7 +37,8 @@ VAULT_MODEL_SQL = "LIKE 'vp.%%'"
 
 
 def _spec():
-    """(table, label, where, content expression, name expression) per guarded table.
+    """(table, label, where, content expression, name expression[, key expression]) per
+    guarded table; the key expression (the row id by default) names a row.
 
     The content expression is what is hashed: a change of any of it is a change. All
     parts are constants of this module (no user input reaches these SQL texts).
@@ -125,7 +127,28 @@ def _spec():
             "t.name::text",
         ),
         ("auditlog_rule", "Audit-log rule", "TRUE", audit_content, "t.name"),
+        # keyed by address, not row: Odoo builds a bundle anew (a new row) whenever it is
+        # missing, so only a different content at the same address is a change
+        (
+            "ir_attachment",
+            "Compiled web assets",
+            f"t.url LIKE '{BUNDLE_PREFIX}%%'",
+            (
+                "concat_ws('|', t.url, t.type, t.mimetype, t.public, t.res_model, t.res_id,"
+                " t.create_uid, t.checksum, t.store_fname, md5(t.db_datas), t.file_size)"
+            ),
+            "t.url",
+            "t.url",
+        ),
     ]
+
+
+# tables whose rows come and go with Odoo's own work: only a changed row is a change
+_CHANGES_ONLY = {"ir_attachment"}
+
+
+def _with_key(entry):
+    return entry if len(entry) == 6 else (*entry, "t.id")
 
 
 def _guard_model_ids(cls, what):
@@ -183,13 +206,20 @@ class VpConfigGuard(models.AbstractModel):
             "CREATE INDEX IF NOT EXISTS ir_model_fields_vp_guard_idx ON ir_model_fields (id)"
             " WHERE state = 'manual' OR relation LIKE 'vp.%%'"
         )
+        # and the compiled bundles among all attachments (a constant of this module)
+        # pylint: disable=sql-injection
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS ir_attachment_vp_guard_idx ON ir_attachment (id)"
+            f" WHERE url LIKE '{BUNDLE_PREFIX}%%'"
+        )
 
     @api.model
     def _snapshot(self):
         """{"table:id": short hash} of every guarded configuration row."""
         parts = [
-            f"SELECT '{table}:' || t.id, md5({content}) FROM {table} t WHERE {where}"
-            for table, _label, where, content, _name in self._present_spec()
+            f"SELECT '{table}:' || {key}, md5(string_agg({content}, ',' ORDER BY t.id))"
+            f" FROM {table} t WHERE {where} GROUP BY {key}"
+            for table, _label, where, content, _name, key in map(_with_key, self._present_spec())
         ]
         # table and column texts are constants of _spec
         # pylint: disable=sql-injection
@@ -238,17 +268,20 @@ class VpConfigGuard(models.AbstractModel):
         spec = {entry[0]: entry for entry in self._present_spec()}
         changes = []
         for key in keys:
-            table, res_id = key.split(":")
+            table, res_id = key.split(":", 1)
             kind = "added" if key not in old else "removed" if key not in new else "changed"
+            if table in _CHANGES_ONLY and kind != "changed":
+                continue
             entry = spec.get(table)
             name, who, when = "", "", False
             if entry and kind != "removed":
-                # constants of _spec; the id is a parameter
+                # constants of _spec; the key is a parameter
                 # pylint: disable=sql-injection
                 self.env.cr.execute(
                     f"SELECT {entry[4]}, u.login, t.write_date FROM {table} t "
-                    "LEFT JOIN res_users u ON u.id = t.write_uid WHERE t.id = %s",
-                    (int(res_id),),
+                    f"LEFT JOIN res_users u ON u.id = t.write_uid WHERE {_with_key(entry)[5]}"
+                    " = %s ORDER BY t.id DESC LIMIT 1",
+                    (res_id if table in _CHANGES_ONLY else int(res_id),),
                 )
                 row = self.env.cr.fetchone()
                 if row:
@@ -278,6 +311,7 @@ class VpConfigGuard(models.AbstractModel):
             "Mail template": self.env._("Mail template"),
             "Automation rule": self.env._("Automation rule"),
             "Audit-log rule": self.env._("Audit-log rule"),
+            "Compiled web assets": self.env._("Compiled web assets"),
         }
         return labels.get(label, label)
 

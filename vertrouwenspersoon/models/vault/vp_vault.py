@@ -944,7 +944,15 @@ class VpVaultVerify(models.Model):
         if not state or "config" not in state:
             return False
         guard = self.env["vp.config.guard"]
-        return not guard._changes(state["config"], guard._snapshot())
+        snapshot = guard._snapshot()
+        if guard._changes(state["config"], snapshot):
+            return False
+        if snapshot != state["config"] and not self.env.cr.readonly:
+            # only bundles Odoo built or cleaned since: remember them from now on, so
+            # that a later change of their content shows (a read-only request leaves
+            # it to the next one that may write)
+            self._save_state(private, dict(state, config=snapshot))
+        return True
 
     def _lock_for_config(self):
         self.ensure_one()
