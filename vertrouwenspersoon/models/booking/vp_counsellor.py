@@ -18,19 +18,11 @@ CHANNELS = [
     *(channel for channel in CONTACT_CHANNELS if channel[0] not in ("in_person", "email")),
 ]
 
-
 ACTIVE_STATES = ("requested", "confirmed")
 
-
 PARAM_SLOT = "vertrouwenspersoon.booking_slot_minutes"
-
-
 PARAM_LEAD = "vertrouwenspersoon.booking_lead_hours"
-
-
 PARAM_HORIZON = "vertrouwenspersoon.booking_horizon_weeks"
-
-
 DEFAULTS = {PARAM_SLOT: 60, PARAM_LEAD: 4, PARAM_HORIZON: 6}
 
 

@@ -27,13 +27,8 @@ CHANNELS = [
     ("email", "E-mail"),
     ("outside", "Outside the organisation"),
 ]
-
-
 CLOSED_STATES = ("closed", "outside_remit")
-
-
 OPEN_STATES = ("intake", "guidance", "formal", "aftercare")
-
 
 # state -> states a case may move to (buttons and direct writes alike)
 TRANSITIONS = {
@@ -45,21 +40,14 @@ TRANSITIONS = {
     "outside_remit": ("intake",),
 }
 
-
 # The fields holding what a reporter told the counsellor. The vault encrypts them, the
 # retention cron erases them; everything else on a case is metadata.
 CONTENT_FIELDS = ("melder_name", "melder_contact", "others_involved", "description", "notes")
 
-
 _logger = logging.getLogger(__name__)
 
-
 RETENTION_PARAM = "vertrouwenspersoon.retention_months"
-
-
 DEFAULT_RETENTION_MONTHS = 12
-
-
 WARNING_DAYS = 30
 
 

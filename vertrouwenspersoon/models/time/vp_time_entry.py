@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The note on a time entry is content: a vault drop for the counsellor only."""
 
 import random
 from datetime import timedelta
@@ -8,7 +7,19 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, encrypted_field
-from .vp_published_year_mixin import ACTIVITY_TYPES
+
+ACTIVITY_TYPES = [
+    ("support", "Support and guidance"),
+    ("prevention", "Awareness and prevention"),
+    ("advice", "Advice to management"),
+    ("training", "Professional development (training and intervision)"),
+    (
+        "network",
+        "Consultation with partners (occupational health service, company doctor, works council)",
+    ),
+    ("administration", "Administration and reporting"),
+    ("travel", "Travel time"),
+]
 
 # rough share of a counsellor's time per activity (LVV practice)
 DEMO_WEIGHTS = {
@@ -20,7 +31,6 @@ DEMO_WEIGHTS = {
     "administration": 13,
     "travel": 5,
 }
-
 
 COMPUTE = "_compute_vault_drop_content"
 
@@ -178,6 +188,7 @@ class VpTimeEntryCase(models.Model):
                 )
 
 
+# The note on a time entry is content: a vault drop for the counsellor only.
 class VpTimeEntryVault(models.Model):
     _name = "vp.time.entry"
     _inherit = ["vp.time.entry", "vp.vault.drop.mixin"]

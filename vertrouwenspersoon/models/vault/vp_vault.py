@@ -32,36 +32,20 @@ from .vp_security_log import GENESIS, PRIVATE_EVENTS, entry_hash
 
 _logger = logging.getLogger(__name__)
 
-
 SESSION_KEY = "vp_vault"
-
-
 COOKIE_NAME = vault_gate.COOKIE_NAME
-
-
 IDLE_PARAM = "vertrouwenspersoon.vault_idle_minutes"
-
-
 DEFAULT_IDLE_MINUTES = 30
-
 
 # Throttling: from the 3rd consecutive wrong passphrase on, wait 2**(n-3) x 5 s
 # (5, 10, 20, ... seconds), at most one hour.
 THROTTLE_FREE_ATTEMPTS = 3
-
-
 THROTTLE_BASE_SECONDS = 5
-
-
 THROTTLE_MAX_SECONDS = 3600
-
 
 # (dbname, uid) -> {"key": bytes, "last": float}; only for code without an HTTP request
 _PROCESS_KEYS = {}
-
-
 _PROCESS_LOCK = threading.Lock()
-
 
 LOCKED_PLACEHOLDER = "\U0001f512 Locked: unlock your vault to read"
 
