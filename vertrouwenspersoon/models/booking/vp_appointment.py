@@ -738,12 +738,7 @@ class VpAppointment(models.Model):
             appointment._notify_booker("reminder")
             appointment.reminder_sent = True
 
-
-class VpAppointmentCaseIntake(models.Model):
-    """A booking becomes a case (intake) in one click."""
-
-    _inherit = "vp.appointment"
-
+    # A booking becomes a case (intake) in one click.
     case_id = fields.Many2one("vp.case", readonly=True, copy=False, index=True)
 
     def action_create_case(self):

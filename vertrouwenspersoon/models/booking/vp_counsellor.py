@@ -190,12 +190,7 @@ class VpCounsellor(models.Model):
             "has_image": bool(profile.with_context(bin_size=True).image_128),
         }
 
-
-class VpCounsellorAvailability(models.Model):
-    """Availability of counsellors: free slots from working hours minus busy time."""
-
-    _inherit = "vp.counsellor"
-
+    # Availability of counsellors: free slots from working hours minus busy time.
     def _busy_intervals(self, start, stop):
         """{profile id: [(start, stop)]} in naive UTC: active appointments and busy events."""
         busy = {profile.id: [] for profile in self}

@@ -103,10 +103,6 @@ class VpTimeEntry(models.Model):
                     )
                 )
 
-
-class VpTimeEntryDemo(models.Model):
-    _inherit = "vp.time.entry"
-
     @api.model
     def _vp_demo_generate(self, user_xmlids, weeks=78, hours_per_week=2.0, seed=42):
         """Plausible demo time: about `hours_per_week` per counsellor, with variation."""
@@ -151,12 +147,7 @@ class VpTimeEntryDemo(models.Model):
         for contact in contacts.filtered(lambda c: not c.time_entry_ids):
             contact.with_user(contact.counsellor_id).action_register_time()
 
-
-class VpTimeEntryCase(models.Model):
-    """Link a time entry to one of the counsellor's own (or deputy) cases."""
-
-    _inherit = "vp.time.entry"
-
+    # Link a time entry to one of the counsellor's own (or deputy) cases.
     case_id = fields.Many2one(
         "vp.case",
         index="btree_not_null",

@@ -62,6 +62,15 @@ class VaultError(UserError):
     """A vault operation refused, with a message for the counsellor."""
 
 
+class VaultReview(VaultError):
+    """The vault stays locked until the counsellor has seen these alerts."""
+
+    def __init__(self, message, alerts, digest):
+        super().__init__(message)
+        self.alerts = alerts
+        self.digest = digest
+
+
 class VpVault(models.Model):
     _name = "vp.vault"
     _description = "Counsellor vault"
@@ -693,32 +702,20 @@ class VpVault(models.Model):
         """Wrap a data key for ``user`` (public key only: no unlock needed)."""
         return vc.wrap_key(self._public_key_of(user), data_key, context)
 
-
-# What each counsellor last verified, kept inside their own vault, checked at unlock.
-#
-# The *verified state* is sealed (AES-256-GCM) under a key derived from the counsellor's
-# private key, so nobody else can read or forge it; it holds
-#
-# * ``config``: the configuration snapshot the counsellor accepted (vp.config.guard);
-# * ``log``: the head (place and hash) of the security log chain last verified;
-# * ``keys``: the fingerprints of the colleagues' public keys.
-#
-# At every unlock the current state is compared with it. What changed (configuration, a
-# colleague's key, a log line edited or removed, configuration changes logged since, even
-# if undone) is shown to the counsellor, and the vault unlocks only once they confirm
-# having seen exactly that list.
-class VaultReview(VaultError):
-    """The vault stays locked until the counsellor has seen these alerts."""
-
-    def __init__(self, message, alerts, digest):
-        super().__init__(message)
-        self.alerts = alerts
-        self.digest = digest
-
-
-class VpVaultVerify(models.Model):
-    _inherit = "vp.vault"
-
+    # ------------------------------------------------------------------ verified state
+    # What each counsellor last verified, kept inside their own vault, checked at unlock.
+    #
+    # The *verified state* is sealed (AES-256-GCM) under a key derived from the counsellor's
+    # private key, so nobody else can read or forge it; it holds
+    #
+    # * ``config``: the configuration snapshot the counsellor accepted (vp.config.guard);
+    # * ``log``: the head (place and hash) of the security log chain last verified;
+    # * ``keys``: the fingerprints of the colleagues' public keys.
+    #
+    # At every unlock the current state is compared with it. What changed (configuration, a
+    # colleague's key, a log line edited or removed, configuration changes logged since, even
+    # if undone) is shown to the counsellor, and the vault unlocks only once they confirm
+    # having seen exactly that list.
     verified_state_enc = fields.Text(
         string="Verified state (sealed)", readonly=True, groups="base.group_no_one", copy=False
     )
@@ -942,10 +939,6 @@ class VpVaultVerify(models.Model):
             user=self.user_id,
         )
 
-
-class VpVaultIntegrity(models.Model):
-    _inherit = "vp.vault"
-
     verified_cases_enc = fields.Text(
         string="Case revisions seen (sealed)", readonly=True, groups="base.group_no_one"
     )
@@ -962,10 +955,6 @@ class VpVaultIntegrity(models.Model):
             return
         revisions[str(case_id)] = revision
         self._seal(private, "verified_cases_enc", revisions)
-
-
-class VpVaultReaders(models.Model):
-    _inherit = "vp.vault"
 
     @api.model
     def _reader_findings(self):
