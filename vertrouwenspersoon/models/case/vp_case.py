@@ -712,93 +712,6 @@ class VpCase(models.Model):
             _logger.info("retention: destroyed the content of %d case(s)", done)
         return done
 
-    vault_manifest_enc = fields.Text(copy=False, groups="base.group_no_one")
-
-    def _vault_manifest_context(self):
-        return ("vp.case.manifest", self.id)
-
-    def _vault_manifest(self, key, cache=None):
-        """The manifest of this case (opened with ``key``), None when it has none yet;
-        an integrity error when it was altered, or older than its readers saw."""
-        self.ensure_one()
-        slot = ("manifest", self.id)
-        if cache is not None and slot in cache:
-            return cache[slot]
-        envelope = self.sudo().vault_manifest_enc
-        manifest = None
-        if not envelope:
-            # every case key comes with a manifest: none, for a case a reader saw, means
-            # it was removed (to slip in a key row of someone else's making)
-            self._vault_check_revision(0, cache)
-        else:
-            try:
-                manifest = vc.open_document(key, envelope, *self._vault_manifest_context())
-            except (vc.VaultCryptoError, ValueError):
-                raise self._vault_replay_error() from None
-            self._vault_check_revision(manifest["rev"], cache)
-        if cache is not None:
-            cache[slot] = manifest
-        return manifest
-
-    def _vault_check_revision(self, revision, cache=None):
-        cache = {} if cache is None else cache
-        if "private" not in cache:
-            cache["private"] = self.env["vp.vault"]._get_private_key()
-        private = cache["private"]
-        if "vault" not in cache:
-            cache["vault"] = self.env["vp.vault"]._vault_of()
-        vault = cache["vault"]
-        if not vault or private is None:
-            return
-        if "revisions" not in cache:
-            cache["revisions"] = vault._case_revisions(private)
-        known = cache["revisions"].get(str(self.id), 0)
-        if revision < known:
-            raise self._vault_replay_error()
-        if revision > known and not self.env.cr.readonly:
-            # remembered on a read only where the request may write (Odoo 18 serves
-            # reads on read-only cursors); the next write remembers it anyway
-            vault._remember_revision(private, self.id, revision)
-
-    def _vault_manifest_update(self, key, entries, after_revision=None):
-        """Record new ciphertexts ({manifest key: envelope or ""}) under a new revision.
-
-        ``after_revision``: start a fresh manifest after that revision (the case key was
-        rotated, so the old manifest cannot be opened with ``key``)."""
-        self.ensure_one()
-        if after_revision is None:
-            manifest = self._vault_manifest(key) or {"rev": 0, "f": {}}
-        else:
-            manifest = {"rev": after_revision, "f": {}}
-        manifest["rev"] += 1
-        for name, envelope in entries.items():
-            manifest["f"][name] = envelope_hash(envelope) if envelope else ""
-        self.sudo().vault_manifest_enc = vc.seal_document(
-            key, manifest, *self._vault_manifest_context()
-        )
-        vault = self.env["vp.vault"]._vault_of()
-        private = self.env["vp.vault"]._get_private_key()
-        if vault and private is not None:
-            vault._remember_revision(private, self.id, manifest["rev"])
-
-    def _vault_known_revision(self):
-        """The highest revision of this case the current user's vault remembers."""
-        self.ensure_one()
-        vault = self.env["vp.vault"]._vault_of()
-        private = self.env["vp.vault"]._get_private_key()
-        if not vault or private is None:
-            return 0
-        return vault._case_revisions(private).get(str(self.id), 0)
-
-    def _vault_replay_error(self):
-        return VaultIntegrityError(
-            self.env._(
-                "Case %s is not the version last written: an older copy was put back "
-                "outside Odoo. Nothing is shown; warn your fellow counsellors.",
-                self.name,
-            )
-        )
-
 
 class VpCaseVault(models.Model):
     _name = "vp.case"
@@ -1037,6 +950,97 @@ class VpCaseVault(models.Model):
         result = super()._retention_destroy()
         self.env["vp.case.key"].sudo().search([("case_id", "in", self.ids)]).unlink()
         return result
+
+
+class VpCaseIntegrity(models.Model):
+    _inherit = "vp.case"
+
+    vault_manifest_enc = fields.Text(copy=False, groups="base.group_no_one")
+
+    def _vault_manifest_context(self):
+        return ("vp.case.manifest", self.id)
+
+    def _vault_manifest(self, key, cache=None):
+        """The manifest of this case (opened with ``key``), None when it has none yet;
+        an integrity error when it was altered, or older than its readers saw."""
+        self.ensure_one()
+        slot = ("manifest", self.id)
+        if cache is not None and slot in cache:
+            return cache[slot]
+        envelope = self.sudo().vault_manifest_enc
+        manifest = None
+        if not envelope:
+            # every case key comes with a manifest: none, for a case a reader saw, means
+            # it was removed (to slip in a key row of someone else's making)
+            self._vault_check_revision(0, cache)
+        else:
+            try:
+                manifest = vc.open_document(key, envelope, *self._vault_manifest_context())
+            except (vc.VaultCryptoError, ValueError):
+                raise self._vault_replay_error() from None
+            self._vault_check_revision(manifest["rev"], cache)
+        if cache is not None:
+            cache[slot] = manifest
+        return manifest
+
+    def _vault_check_revision(self, revision, cache=None):
+        cache = {} if cache is None else cache
+        if "private" not in cache:
+            cache["private"] = self.env["vp.vault"]._get_private_key()
+        private = cache["private"]
+        if "vault" not in cache:
+            cache["vault"] = self.env["vp.vault"]._vault_of()
+        vault = cache["vault"]
+        if not vault or private is None:
+            return
+        if "revisions" not in cache:
+            cache["revisions"] = vault._case_revisions(private)
+        known = cache["revisions"].get(str(self.id), 0)
+        if revision < known:
+            raise self._vault_replay_error()
+        if revision > known and not self.env.cr.readonly:
+            # remembered on a read only where the request may write (Odoo 18 serves
+            # reads on read-only cursors); the next write remembers it anyway
+            vault._remember_revision(private, self.id, revision)
+
+    def _vault_manifest_update(self, key, entries, after_revision=None):
+        """Record new ciphertexts ({manifest key: envelope or ""}) under a new revision.
+
+        ``after_revision``: start a fresh manifest after that revision (the case key was
+        rotated, so the old manifest cannot be opened with ``key``)."""
+        self.ensure_one()
+        if after_revision is None:
+            manifest = self._vault_manifest(key) or {"rev": 0, "f": {}}
+        else:
+            manifest = {"rev": after_revision, "f": {}}
+        manifest["rev"] += 1
+        for name, envelope in entries.items():
+            manifest["f"][name] = envelope_hash(envelope) if envelope else ""
+        self.sudo().vault_manifest_enc = vc.seal_document(
+            key, manifest, *self._vault_manifest_context()
+        )
+        vault = self.env["vp.vault"]._vault_of()
+        private = self.env["vp.vault"]._get_private_key()
+        if vault and private is not None:
+            vault._remember_revision(private, self.id, manifest["rev"])
+
+    def _vault_known_revision(self):
+        """The highest revision of this case the current user's vault remembers."""
+        self.ensure_one()
+        vault = self.env["vp.vault"]._vault_of()
+        private = self.env["vp.vault"]._get_private_key()
+        if not vault or private is None:
+            return 0
+        return vault._case_revisions(private).get(str(self.id), 0)
+
+    def _vault_replay_error(self):
+        return VaultIntegrityError(
+            self.env._(
+                "Case %s is not the version last written: an older copy was put back "
+                "outside Odoo. Nothing is shown; warn your fellow counsellors.",
+                self.name,
+            )
+        )
 
 
 class VpCaseLegacyColumns(models.Model):

@@ -19,11 +19,17 @@ class VpCaseKey(models.Model):
         ("case_user_unique", "unique(case_id, user_id)", "One wrapped key per reader."),
     ]
 
-    # Who holds keys and vaults who should not: shown to the counsellor at unlock.
-    #
-    # The readers of a case are computed from the case (its counsellor and deputies who are
-    # counsellors), so a key row or a vault planted with sudo or SQL receives nothing new.
-    # These findings make sure such a plant does not go unnoticed either.
+
+class VpCaseKeyReaders(models.Model):
+    """Who holds keys and vaults who should not: shown to the counsellor at unlock.
+
+    The readers of a case are computed from the case (its counsellor and deputies who are
+    counsellors), so a key row or a vault planted with sudo or SQL receives nothing new.
+    These findings make sure such a plant does not go unnoticed either.
+    """
+
+    _inherit = "vp.case.key"
+
     @api.model
     def _foreign_rows(self, case_ids=None, reader_uid=None):
         """Key rows held by someone who is not a reader of their case (see

@@ -30,6 +30,8 @@ from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG as UNINSTALLI
 from . import vault_gate
 
 ADDON = "vertrouwenspersoon"
+
+
 VAULT_MODEL_SQL = "LIKE 'vp.%%'"
 
 
@@ -124,6 +126,32 @@ def _spec():
         ),
         ("auditlog_rule", "Audit-log rule", "TRUE", audit_content, "t.name"),
     ]
+
+
+def _guard_model_ids(cls, what):
+    """Wrap ``create`` and ``write`` of a model with a ``model_id`` on its registry class
+    (built anew at every registry load) to refuse records about the vault models."""
+    if cls.__dict__.get("_vp_guarded"):
+        return
+    create, write = cls.create, cls.write
+
+    @api.model_create_multi
+    def guarded_create(self, vals_list):
+        guard = self.env["vp.config.guard"]
+        guard._check_model_ids([v.get("model_id") for v in vals_list], guard._label(what))
+        records = create(self, vals_list)
+        guard._log_change(guard._label(what), records, "create")
+        return records
+
+    def guarded_write(self, vals):
+        guard = self.env["vp.config.guard"]
+        guard._check_model_ids([*self.model_id.ids, vals.get("model_id")], guard._label(what))
+        guard._log_change(guard._label(what), self, "write")
+        return write(self, vals)
+
+    cls.create = guarded_create
+    cls.write = guarded_write
+    cls._vp_guarded = True
 
 
 class VpConfigGuard(models.AbstractModel):
@@ -326,29 +354,3 @@ class VpConfigGuard(models.AbstractModel):
         ):
             if model_name in self.env:
                 _guard_model_ids(type(self.env[model_name]), what)
-
-
-def _guard_model_ids(cls, what):
-    """Wrap ``create`` and ``write`` of a model with a ``model_id`` on its registry class
-    (built anew at every registry load) to refuse records about the vault models."""
-    if cls.__dict__.get("_vp_guarded"):
-        return
-    create, write = cls.create, cls.write
-
-    @api.model_create_multi
-    def guarded_create(self, vals_list):
-        guard = self.env["vp.config.guard"]
-        guard._check_model_ids([v.get("model_id") for v in vals_list], guard._label(what))
-        records = create(self, vals_list)
-        guard._log_change(guard._label(what), records, "create")
-        return records
-
-    def guarded_write(self, vals):
-        guard = self.env["vp.config.guard"]
-        guard._check_model_ids([*self.model_id.ids, vals.get("model_id")], guard._label(what))
-        guard._log_change(guard._label(what), self, "write")
-        return write(self, vals)
-
-    cls.create = guarded_create
-    cls.write = guarded_write
-    cls._vp_guarded = True
