@@ -666,6 +666,14 @@ def run_root_pytest():
     pytest-odoo's plugin is switched off here: it wants a database these tests do not use.
     Returns (passed, failed); a run that reports nothing counts as one failure.
     """
+    import importlib.util
+
+    if importlib.util.find_spec("pytest") is None:
+        print(
+            "pytest is not installed, so the tests in tests/ did not run: "
+            f"`{sys.executable} -m pip install -r requirements-dev.txt`."
+        )
+        return 0, 1
     info("running the pure-Python tests in tests/ (pytest, no database)")
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:odoo", "-p", "no:cacheprovider", "tests"],

@@ -23,29 +23,15 @@ from ..models.booking.vp_booking_attempt import PARAM_PORTAL
 from ..models.booking.vp_counsellor import parse_slot
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
 PORTAL = "/my/vertrouwenspersoon"
-
-
 PUBLIC = "/vertrouwenspersoon/afspraak"
-
-
 # the token-free page of a public booking, opened with the session grant of a link
 MANAGE = f"{PUBLIC}/manage"
-
-
 CONFIRM = "/confirm-email"  # neutral: the mail may reach someone who booked nothing
-
-
 # links in e-mails say "appointment", not "confidential counsellor", to whoever reads
 # a mail waiting in the queue
 MAIL_LINK = "/afspraak"
-
-
 GRANT_SECONDS = 3600
-
-
 PARAM_PUBLIC_BOOKING = "vertrouwenspersoon.public_booking"
 
 

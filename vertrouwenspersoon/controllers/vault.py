@@ -21,10 +21,7 @@ from ..models.vault.vp_vault import COOKIE_NAME, VaultError, VaultReview
 from .vault_texts import vault_texts
 
 VAULT_URL = "/vertrouwenspersoon/vault"
-
-
 HOME_URL = "/odoo"
-
 
 # The page is rendered from this file; see views/vault_page.html.
 _PAGES = jinja2.Environment(
@@ -32,15 +29,11 @@ _PAGES = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
-
-
 # No script, no frame, no form to elsewhere, only this addon's stylesheet.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
-
-
 _LOCAL_PATH = re.compile(r"^/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$")
 
 

@@ -14,6 +14,9 @@ from .common import MELDER, SECRET, THIRD_PARTY, CaseCommon
 
 @tagged("post_install", "-at_install")
 class TestCaseLifecycle(CaseCommon):
+    # closing and retention dates are computed from today: one fixed day, any run
+    freeze_time = "2026-03-02 10:00:00"
+
     def test_reference_per_year(self):
         Case = self.env["vp.case"].with_user(self.counsellor)
         a = Case.create({"date_intake": "2025-05-01"})
@@ -186,6 +189,9 @@ class TestCaseLifecycle(CaseCommon):
 
 @tagged("post_install", "-at_install")
 class TestCaseRetention(CaseCommon):
+    # closing and retention dates are computed from today: one fixed day, any run
+    freeze_time = "2026-03-02 10:00:00"
+
     def _expired_cases(self, count=3):
         Case = self.env["vp.case"].with_user(self.counsellor)
         cases = Case

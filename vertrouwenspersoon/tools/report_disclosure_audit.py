@@ -22,12 +22,12 @@ independent parts, with a complete branch-and-bound search for feasibility. A co
 import re
 
 BIG = 10**7  # larger than any count; a range reaching it has no upper bound
-
-
 ORG = "org"
-
-
 SCALARS = ("new", "carried", "contacts")
+
+
+class Infeasible(Exception):
+    pass
 
 
 # ---------------------------------------------------------------- the reader's view
@@ -137,68 +137,6 @@ def feasible(edges):
     if not wanted:
         return True
     return _max_flow(graph, "*source", "*sink", wanted) == wanted
-
-
-# ---------------------------------------------------------------- the audit
-
-
-def audit(reports, counsellors, modes, threshold):
-    """Exact ranges of every hidden or unpublished count of every year, and the leaks.
-
-    :param reports: [(scope, figures)]: scope "org" or a counsellor key, figures the
-        published snapshot as the reader downloads it.
-    :param counsellors: every counsellor of the company.
-    :param modes: {table: "partition" | "multi"}.
-    :returns: (ranges, leaks): ranges {(year, table, row, scope): (lo, hi)}; leaks
-        {cell: value} of cells pinned to one value while hidden in a report, or
-        unpublished with a value from 1 to threshold - 1.
-    """
-    counsellors = [str(c) for c in counsellors]
-    years = {}
-    for scope, figures in reports:
-        for year, table, row, _scope, lo, hi in observations(str(scope), figures):
-            years.setdefault(year, Year(counsellors, modes, threshold))
-            years[year].observe(table, row, str(scope), lo, hi)
-        for table in figures["tables"]:
-            shown = {row["key"] for row in table["rows"]}
-            for year in figures["years"]:
-                if int(year) in years and table["key"] in modes:
-                    years[int(year)].rows[table["key"]].update(shown)
-    # a row a report does not list is a zero for that report's scope
-    for scope, figures in reports:
-        for table in figures["tables"]:
-            if table["key"] not in modes:
-                continue
-            shown = {row["key"] for row in table["rows"]}
-            for year in figures["years"]:
-                state = years[int(year)]
-                for r in state.rows[table["key"]] - shown:
-                    state.observe(table["key"], r, str(scope), 0, 0)
-    ranges, leaks = {}, {}
-    for year, whole in sorted(years.items()):
-        for state in whole.parts():
-            for cell, (lo, hi, pinned) in _year_ranges(state).items():
-                ranges[(year, *cell)] = (lo, hi)
-                if pinned and (cell in state.hidden or 0 < lo < threshold):
-                    leaks[(year, *cell)] = lo
-    return ranges, leaks
-
-
-def _year_ranges(state):
-    targets = []
-    for table in list(SCALARS) + list(state.modes):
-        rows = [""] if table in SCALARS else sorted(state.rows[table])
-        for row in rows:
-            for scope in state.scopes:
-                lo, hi = state.cell(table, row, scope)
-                if (table, row, scope) in state.seen and lo == hi:
-                    continue  # published as a number
-                targets.append((table, row, scope))
-    return state.ranges(targets)
-
-
-class Infeasible(Exception):
-    pass
 
 
 # ---------------------------------------------------------------- one year
@@ -479,3 +417,61 @@ class Year:
                 del self.bounds["new", "", ORG]
             else:
                 self.bounds["new", "", ORG] = saved
+
+
+# ---------------------------------------------------------------- the audit
+
+
+def audit(reports, counsellors, modes, threshold):
+    """Exact ranges of every hidden or unpublished count of every year, and the leaks.
+
+    :param reports: [(scope, figures)]: scope "org" or a counsellor key, figures the
+        published snapshot as the reader downloads it.
+    :param counsellors: every counsellor of the company.
+    :param modes: {table: "partition" | "multi"}.
+    :returns: (ranges, leaks): ranges {(year, table, row, scope): (lo, hi)}; leaks
+        {cell: value} of cells pinned to one value while hidden in a report, or
+        unpublished with a value from 1 to threshold - 1.
+    """
+    counsellors = [str(c) for c in counsellors]
+    years = {}
+    for scope, figures in reports:
+        for year, table, row, _scope, lo, hi in observations(str(scope), figures):
+            years.setdefault(year, Year(counsellors, modes, threshold))
+            years[year].observe(table, row, str(scope), lo, hi)
+        for table in figures["tables"]:
+            shown = {row["key"] for row in table["rows"]}
+            for year in figures["years"]:
+                if int(year) in years and table["key"] in modes:
+                    years[int(year)].rows[table["key"]].update(shown)
+    # a row a report does not list is a zero for that report's scope
+    for scope, figures in reports:
+        for table in figures["tables"]:
+            if table["key"] not in modes:
+                continue
+            shown = {row["key"] for row in table["rows"]}
+            for year in figures["years"]:
+                state = years[int(year)]
+                for r in state.rows[table["key"]] - shown:
+                    state.observe(table["key"], r, str(scope), 0, 0)
+    ranges, leaks = {}, {}
+    for year, whole in sorted(years.items()):
+        for state in whole.parts():
+            for cell, (lo, hi, pinned) in _year_ranges(state).items():
+                ranges[(year, *cell)] = (lo, hi)
+                if pinned and (cell in state.hidden or 0 < lo < threshold):
+                    leaks[(year, *cell)] = lo
+    return ranges, leaks
+
+
+def _year_ranges(state):
+    targets = []
+    for table in list(SCALARS) + list(state.modes):
+        rows = [""] if table in SCALARS else sorted(state.rows[table])
+        for row in rows:
+            for scope in state.scopes:
+                lo, hi = state.cell(table, row, scope)
+                if (table, row, scope) in state.seen and lo == hi:
+                    continue  # published as a number
+                targets.append((table, row, scope))
+    return state.ranges(targets)

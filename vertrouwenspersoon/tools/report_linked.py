@@ -30,39 +30,8 @@ from itertools import pairwise
 from . import report_suppression as rs
 
 ORG = "org"
-
-
 INF = float("inf")
-
-
 SCALARS = ("new", "carried", "contacts")
-
-
-def _bounds(value, status, threshold):
-    if status == rs.PUBLISHED:
-        return value, value
-    return rs.cell_bounds(status, threshold)
-
-
-def zero_column(org_column):
-    """The column of a counsellor without cases in the year: every count a published 0."""
-    zero = rs.published_cell(0, rs.PUBLISHED, 3)
-    column = {key: dict(zero) for key in SCALARS}
-    column["hours"] = 0.0
-    column["tables"] = {
-        key: {
-            "cells": {r: dict(zero) for r in table["cells"]},
-            "total": dict(zero),
-            "hidden": False,
-        }
-        for key, table in org_column["tables"].items()
-    }
-    return column
-
-
-def protect_year(counts, threshold, modes):
-    """Protect the cover table of a year: {scope: column}; scope "org" or a counsellor key."""
-    return Cover(counts, threshold, modes).protect().columns()
 
 
 class ProtectionImpossible(ValueError):
@@ -71,6 +40,12 @@ class ProtectionImpossible(ValueError):
     def __init__(self, table, row, scope):
         self.table, self.row, self.scope = table, row, scope
         super().__init__(f"cell {table}/{row} of scope {scope} cannot be protected")
+
+
+def _bounds(value, status, threshold):
+    if status == rs.PUBLISHED:
+        return value, value
+    return rs.cell_bounds(status, threshold)
 
 
 class Cover:
@@ -445,3 +420,24 @@ class Cover:
         """{scope: protected column}: cells as :func:`report_suppression.published_cell`."""
         hours_hidden = self._hours_hidden()
         return {s: self.column(s, hours_hidden) for s in self.scopes}
+
+
+def zero_column(org_column):
+    """The column of a counsellor without cases in the year: every count a published 0."""
+    zero = rs.published_cell(0, rs.PUBLISHED, 3)
+    column = {key: dict(zero) for key in SCALARS}
+    column["hours"] = 0.0
+    column["tables"] = {
+        key: {
+            "cells": {r: dict(zero) for r in table["cells"]},
+            "total": dict(zero),
+            "hidden": False,
+        }
+        for key, table in org_column["tables"].items()
+    }
+    return column
+
+
+def protect_year(counts, threshold, modes):
+    """Protect the cover table of a year: {scope: column}; scope "org" or a counsellor key."""
+    return Cover(counts, threshold, modes).protect().columns()

@@ -25,20 +25,11 @@ Two kinds of tables:
 """
 
 INF = float("inf")
-
-
 MIN_THRESHOLD = 3
 
-
 PUBLISHED = ""
-
-
 PRIMARY = "p"
-
-
 COMPLEMENTARY = "c"
-
-
 HIDDEN = "h"
 
 

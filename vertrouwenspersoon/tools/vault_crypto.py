@@ -36,35 +36,25 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 FIELD_PREFIX = "vp1:"
-
-
 WRAP_PREFIX = "vp1k:"
-
-
 PASS_PREFIX = "vp1p:"
-
-
 NONCE_SIZE = 12
-
-
 KEY_SIZE = 32
-
 
 # scrypt cost: n=2**16, r=8, p=1 takes ~0.4 s and 64 MiB on a current server core.
 # The parameters are stored with every blob, so they can be raised later without
 # breaking existing vaults (a passphrase change re-wraps with the current defaults).
 KDF_PARAMS = {"alg": "scrypt", "n": 2**16, "r": 8, "p": 1}
-
-
 # Bounds accepted when reading a blob: refuses absurd values (denial of service)
 # and values too weak to be ours.
 KDF_N_MIN, KDF_N_MAX = 2**14, 2**20
 
-
 RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-
-
 RECOVERY_GROUPS, RECOVERY_GROUP_LEN = 8, 4  # 32 chars x 5 bits = 160 bits
+
+
+class VaultCryptoError(Exception):
+    """Decryption or verification failed: tampered data, wrong key or wrong context."""
 
 
 def _b64e(data):
@@ -323,7 +313,6 @@ COMMON_PASSWORDS = {
     "w8woord",
 }
 
-
 MIN_LENGTH = 12
 
 
@@ -407,7 +396,3 @@ def open_document(key, envelope, *context):
         raise VaultCryptoError("not a sealed document")
     raw = open_sealed(key, _b64d(envelope[len(STATE_PREFIX) :]), _aad(*context))
     return json.loads(zlib.decompress(raw))
-
-
-class VaultCryptoError(Exception):
-    """Decryption or verification failed: tampered data, wrong key or wrong context."""

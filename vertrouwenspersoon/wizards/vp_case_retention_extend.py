@@ -1,9 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The dialog asking why a case is kept longer: its reason is content from the start.
-
-A transient record is a table row like any other, so the reason typed in the dialog
-is a vault drop for the counsellor typing it, never plaintext.
-"""
 
 from odoo import fields, models
 from odoo.exceptions import UserError
@@ -24,6 +19,10 @@ class VpCaseRetentionExtend(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
 
+# The dialog asking why a case is kept longer: its reason is content from the start.
+#
+# A transient record is a table row like any other, so the reason typed in the dialog
+# is a vault drop for the counsellor typing it, never plaintext.
 class VpCaseRetentionExtendVault(models.TransientModel):
     _name = "vp.case.retention.extend"
     _inherit = ["vp.case.retention.extend", "vp.vault.drop.mixin"]

@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.res_users import counsellor_domain
-from ..models.time.vp_published_year_mixin import ACTIVITY_TYPES
+from ..models.time.vp_time_entry import ACTIVITY_TYPES
 
 
 class VpTimeStatement(models.TransientModel):

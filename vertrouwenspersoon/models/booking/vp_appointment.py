@@ -1,13 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Encryption at rest of what the booker types (vault drops for the counsellor).
-
-The note, the call-back number and the name and phone number of a booker without an
-account are stored only as ciphertext for the public key of the appointment's
-counsellor: the booking flow encrypts without anyone unlocking, the counsellor reads
-them when unlocked, nobody else ever. The e-mail address of a booker without an
-account stays readable by the server: it is needed to send the booker's mails
-(confirmation, reminder), like the partner of a booker with an account.
-"""
 
 import base64
 import hashlib
@@ -24,19 +15,10 @@ from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, enc
 from .vp_counsellor import ACTIVE_STATES, CHANNELS, booking_settings, to_local
 
 NOTE_MAX = 2000
-
-
 EPOCH = datetime(1970, 1, 1)
-
-
 SHORT_MAX = 120
-
-
 PARAM_MAX_ACTIVE = "vertrouwenspersoon.booking_max_active"
-
-
 DEFAULT_MAX_ACTIVE = 2
-
 
 # what PostgreSQL cannot store (NUL) and what no one types: C0 controls and DEL, but
 # tab and line breaks (a note has lines)
@@ -756,12 +738,7 @@ class VpAppointment(models.Model):
             appointment._notify_booker("reminder")
             appointment.reminder_sent = True
 
-
-class VpAppointmentCaseIntake(models.Model):
-    """A booking becomes a case (intake) in one click."""
-
-    _inherit = "vp.appointment"
-
+    # A booking becomes a case (intake) in one click.
     case_id = fields.Many2one("vp.case", readonly=True, copy=False, index=True)
 
     def action_create_case(self):
@@ -819,6 +796,14 @@ class VpAppointmentCaseIntake(models.Model):
         }
 
 
+# Encryption at rest of what the booker types (vault drops for the counsellor).
+#
+# The note, the call-back number and the name and phone number of a booker without an
+# account are stored only as ciphertext for the public key of the appointment's
+# counsellor: the booking flow encrypts without anyone unlocking, the counsellor reads
+# them when unlocked, nobody else ever. The e-mail address of a booker without an
+# account stays readable by the server: it is needed to send the booker's mails
+# (confirmation, reminder), like the partner of a booker with an account.
 class VpAppointmentVault(models.Model):
     _name = "vp.appointment"
     _inherit = ["vp.appointment", "vp.vault.drop.mixin"]

@@ -16,10 +16,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 _logger = logging.getLogger(__name__)
 
-
 MAX_ATTEMPTS = 5
-
-
 KINDS = [
     ("booked", "Booked"),
     ("moved", "Moved"),
@@ -29,8 +26,6 @@ KINDS = [
     ("proposed", "Other time proposed"),
     ("email_confirmed", "E-mail address confirmed"),
 ]
-
-
 # what the counsellor hears of (the other kinds are their own actions)
 FOR_COUNSELLOR = ("booked", "moved", "cancelled")
 

@@ -10,13 +10,8 @@ from odoo.tools import mute_logger
 
 _logger = logging.getLogger(__name__)
 
-
 PARAM_PUBLIC = "vertrouwenspersoon.public_booking_per_hour"
-
-
 PARAM_PORTAL = "vertrouwenspersoon.portal_booking_per_hour"
-
-
 DEFAULT_PER_HOUR = 5
 
 

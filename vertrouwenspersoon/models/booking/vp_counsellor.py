@@ -18,19 +18,11 @@ CHANNELS = [
     *(channel for channel in CONTACT_CHANNELS if channel[0] not in ("in_person", "email")),
 ]
 
-
 ACTIVE_STATES = ("requested", "confirmed")
 
-
 PARAM_SLOT = "vertrouwenspersoon.booking_slot_minutes"
-
-
 PARAM_LEAD = "vertrouwenspersoon.booking_lead_hours"
-
-
 PARAM_HORIZON = "vertrouwenspersoon.booking_horizon_weeks"
-
-
 DEFAULTS = {PARAM_SLOT: 60, PARAM_LEAD: 4, PARAM_HORIZON: 6}
 
 
@@ -198,12 +190,7 @@ class VpCounsellor(models.Model):
             "has_image": bool(profile.with_context(bin_size=True).image_128),
         }
 
-
-class VpCounsellorAvailability(models.Model):
-    """Availability of counsellors: free slots from working hours minus busy time."""
-
-    _inherit = "vp.counsellor"
-
+    # Availability of counsellors: free slots from working hours minus busy time.
     def _busy_intervals(self, start, stop):
         """{profile id: [(start, stop)]} in naive UTC: active appointments and busy events."""
         busy = {profile.id: [] for profile in self}

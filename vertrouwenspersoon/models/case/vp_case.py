@@ -27,13 +27,8 @@ CHANNELS = [
     ("email", "E-mail"),
     ("outside", "Outside the organisation"),
 ]
-
-
 CLOSED_STATES = ("closed", "outside_remit")
-
-
 OPEN_STATES = ("intake", "guidance", "formal", "aftercare")
-
 
 # state -> states a case may move to (buttons and direct writes alike)
 TRANSITIONS = {
@@ -45,21 +40,14 @@ TRANSITIONS = {
     "outside_remit": ("intake",),
 }
 
-
 # The fields holding what a reporter told the counsellor. The vault encrypts them, the
 # retention cron erases them; everything else on a case is metadata.
 CONTENT_FIELDS = ("melder_name", "melder_contact", "others_involved", "description", "notes")
 
-
 _logger = logging.getLogger(__name__)
 
-
 RETENTION_PARAM = "vertrouwenspersoon.retention_months"
-
-
 DEFAULT_RETENTION_MONTHS = 12
-
-
 WARNING_DAYS = 30
 
 
@@ -73,6 +61,7 @@ class VpCase(models.Model):
     """
 
     _name = "vp.case"
+    _inherit = ["vp.rule.check.sql.mixin"]
     _description = "Case"
     _order = "date_intake desc, id desc"
     _check_company_auto = True
@@ -219,7 +208,7 @@ class VpCase(models.Model):
     )
 
     # ------------------------------------------------------------- content
-    # Plain fields on purpose: the vault overrides them in its own file to encrypt them.
+    # Plain fields on purpose: VpCaseVault below overrides them to encrypt them.
     # prefetch="content": lists never load them, only views that show them.
     melder_name = fields.Char(string="Reporter", copy=False, prefetch="content")
     melder_contact = fields.Char(
@@ -568,15 +557,9 @@ class VpCase(models.Model):
         self._check_own_case()
         return self.env.ref("vertrouwenspersoon.vp_case_inzage_report").report_action(self)
 
-
-class VpCaseRetention(models.Model):
-    """Retention: a closed case keeps its content until ``retention_date``; then the daily
-    cron erases the content, its contact notes and documents, and keeps the anonymised
-    metadata the annual reports were built from.
-    """
-
-    _inherit = "vp.case"
-
+    # Retention: a closed case keeps its content until ``retention_date``; then the daily
+    # cron erases the content, its contact notes and documents, and keeps the anonymised
+    # metadata the annual reports were built from.
     retention_date = fields.Date(
         readonly=True,
         copy=False,
@@ -728,11 +711,6 @@ class VpCaseRetention(models.Model):
         if done:
             _logger.info("retention: destroyed the content of %d case(s)", done)
         return done
-
-
-class VpCaseRuleCheck(models.Model):
-    _name = "vp.case"
-    _inherit = ["vp.case", "vp.rule.check.sql.mixin"]
 
 
 class VpCaseVault(models.Model):

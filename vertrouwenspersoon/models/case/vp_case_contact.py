@@ -17,6 +17,7 @@ class VpCaseContact(models.Model):
     """
 
     _name = "vp.case.contact"
+    _inherit = ["vp.rule.check.sql.mixin"]
     _description = "Contact moment"
     _order = "date desc, id desc"
 
@@ -53,30 +54,7 @@ class VpCaseContact(models.Model):
             self.case_id._check_open_for_content()
         return result
 
-
-class VpCaseContactRuleCheck(models.Model):
-    _name = "vp.case.contact"
-    _inherit = ["vp.case.contact", "vp.rule.check.sql.mixin"]
-
-
-class VpCaseContactVault(models.Model):
-    _name = "vp.case.contact"
-    _inherit = ["vp.case.contact", "vp.vault.content.mixin"]
-
-    _vault_fields = ("notes",)
-
-    notes = encrypted_field(fields.Text, "notes")
-    notes_enc = fields.Text(copy=False)
-
-    def _vault_case(self):
-        return self.case_id
-
-
-class VpCaseContactTime(models.Model):
-    """A contact moment counts as time in one step."""
-
-    _inherit = "vp.case.contact"
-
+    # A contact moment counts as time in one step.
     time_entry_ids = fields.One2many("vp.time.entry", "contact_id", string="Time entry")
     time_registered = fields.Boolean(compute="_compute_time_registered")
 
@@ -125,3 +103,16 @@ class VpCaseContactTime(models.Model):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+
+class VpCaseContactVault(models.Model):
+    _name = "vp.case.contact"
+    _inherit = ["vp.case.contact", "vp.vault.content.mixin"]
+
+    _vault_fields = ("notes",)
+
+    notes = encrypted_field(fields.Text, "notes")
+    notes_enc = fields.Text(copy=False)
+
+    def _vault_case(self):
+        return self.case_id

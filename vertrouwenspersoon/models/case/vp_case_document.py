@@ -11,6 +11,7 @@ class VpCaseDocument(models.Model):
     """
 
     _name = "vp.case.document"
+    _inherit = ["vp.rule.check.sql.mixin"]
     _description = "Case document"
     _order = "id desc"
 
@@ -25,10 +26,14 @@ class VpCaseDocument(models.Model):
         documents.case_id._check_open_for_content()
         return documents
 
+    def init(self):
+        result = super().init()
+        encrypt_legacy_columns(self, self._encrypt_legacy_value)
+        return result
 
-class VpCaseDocumentRuleCheck(models.Model):
-    _name = "vp.case.document"
-    _inherit = ["vp.case.document", "vp.rule.check.sql.mixin"]
+    def _encrypt_legacy_value(self, document, fname, value):
+        readers = _with_vault(self.env, self._vault_readers(document.case_id))
+        return None if readers is None else document._vault_drop_for(readers, fname, value)
 
 
 class VpCaseDocumentVault(models.Model):
@@ -51,16 +56,3 @@ class VpCaseDocumentVault(models.Model):
 
     def _inverse_datas(self):
         self._vault_store("datas")
-
-
-class VpCaseDocumentLegacyColumns(models.Model):
-    _inherit = "vp.case.document"
-
-    def init(self):
-        result = super().init()
-        encrypt_legacy_columns(self, self._encrypt_legacy_value)
-        return result
-
-    def _encrypt_legacy_value(self, document, fname, value):
-        readers = _with_vault(self.env, self._vault_readers(document.case_id))
-        return None if readers is None else document._vault_drop_for(readers, fname, value)

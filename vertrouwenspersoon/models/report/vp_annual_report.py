@@ -13,13 +13,8 @@ from ...tools import report_linked as rl
 from ...tools import report_suppression as rs
 
 DEFAULT_THRESHOLD = 5
-
-
 DEFAULT_GUIDELINE = 2.0
-
-
 WEEKS_PER_YEAR = 52
-
 
 # Count tables of the report: key, kind of table. "partition": every new case counts in
 # exactly one row; "multi": a case counts in every row that applies to it.
@@ -31,7 +26,6 @@ COUNT_TABLES = [
     ("referral", "multi"),
     ("outcome", "partition"),
 ]
-
 
 NARRATIVE_FIELDS = [
     "narrative_signals",

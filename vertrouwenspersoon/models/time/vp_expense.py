@@ -1,9 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""An expense's description and receipt are content: a vault drop for its counsellor only.
-
-The description was the record's name; the display name now shows the date, cost
-category and amount, so a list, breadcrumb or many2one never shows content.
-"""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -64,6 +59,10 @@ class VpExpense(models.Model):
                 raise ValidationError(_("The budget belongs to another company."))
 
 
+# An expense's description and receipt are content: a vault drop for its counsellor only.
+#
+# The description was the record's name; the display name now shows the date, cost
+# category and amount, so a list, breadcrumb or many2one never shows content.
 class VpExpenseVault(models.Model):
     _name = "vp.expense"
     _inherit = ["vp.expense", "vp.vault.drop.mixin"]

@@ -3,19 +3,6 @@
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-ACTIVITY_TYPES = [
-    ("support", "Support and guidance"),
-    ("prevention", "Awareness and prevention"),
-    ("advice", "Advice to management"),
-    ("training", "Professional development (training and intervision)"),
-    (
-        "network",
-        "Consultation with partners (occupational health service, company doctor, works council)",
-    ),
-    ("administration", "Administration and reporting"),
-    ("travel", "Travel time"),
-]
-
 
 class VpPublishedYearMixin(models.AbstractModel):
     """Entries of a year whose annual report is published are frozen.

@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The note on a time entry is content: a vault drop for the counsellor only."""
 
 import random
 from datetime import timedelta
@@ -8,7 +7,19 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, encrypted_field
-from .vp_published_year_mixin import ACTIVITY_TYPES
+
+ACTIVITY_TYPES = [
+    ("support", "Support and guidance"),
+    ("prevention", "Awareness and prevention"),
+    ("advice", "Advice to management"),
+    ("training", "Professional development (training and intervision)"),
+    (
+        "network",
+        "Consultation with partners (occupational health service, company doctor, works council)",
+    ),
+    ("administration", "Administration and reporting"),
+    ("travel", "Travel time"),
+]
 
 # rough share of a counsellor's time per activity (LVV practice)
 DEMO_WEIGHTS = {
@@ -20,7 +31,6 @@ DEMO_WEIGHTS = {
     "administration": 13,
     "travel": 5,
 }
-
 
 COMPUTE = "_compute_vault_drop_content"
 
@@ -93,10 +103,6 @@ class VpTimeEntry(models.Model):
                     )
                 )
 
-
-class VpTimeEntryDemo(models.Model):
-    _inherit = "vp.time.entry"
-
     @api.model
     def _vp_demo_generate(self, user_xmlids, weeks=78, hours_per_week=2.0, seed=42):
         """Plausible demo time: about `hours_per_week` per counsellor, with variation."""
@@ -141,12 +147,7 @@ class VpTimeEntryDemo(models.Model):
         for contact in contacts.filtered(lambda c: not c.time_entry_ids):
             contact.with_user(contact.counsellor_id).action_register_time()
 
-
-class VpTimeEntryCase(models.Model):
-    """Link a time entry to one of the counsellor's own (or deputy) cases."""
-
-    _inherit = "vp.time.entry"
-
+    # Link a time entry to one of the counsellor's own (or deputy) cases.
     case_id = fields.Many2one(
         "vp.case",
         index="btree_not_null",
@@ -178,6 +179,7 @@ class VpTimeEntryCase(models.Model):
                 )
 
 
+# The note on a time entry is content: a vault drop for the counsellor only.
 class VpTimeEntryVault(models.Model):
     _name = "vp.time.entry"
     _inherit = ["vp.time.entry", "vp.vault.drop.mixin"]

@@ -6,13 +6,10 @@ from datetime import date
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .vp_published_year_mixin import ACTIVITY_TYPES
+from .vp_time_entry import ACTIVITY_TYPES
 
 GUIDELINE_PARAM = "vertrouwenspersoon.guideline_hours_per_week"
-
-
 DEFAULT_GUIDELINE_HOURS_PER_WEEK = 2.0
-
 
 INDICATORS = [
     ("far_below", "Far below guideline"),

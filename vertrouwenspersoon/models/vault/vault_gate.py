@@ -27,9 +27,7 @@ from odoo.tools import safe_eval as _safe_eval
 
 COOKIE_NAME = "vp_vault"
 
-
 _SAFE_EVAL_CODES = frozenset({_safe_eval.safe_eval.__code__})
-
 
 # Methods through which decrypted values leave a record; another module or an
 # administrator's configuration patching them on a vault model is a red flag.
@@ -50,12 +48,9 @@ WATCHED_METHODS = (
     "_compute_vault_drop_content",
 )
 
-
 # request (Odoo's HTTPRequest) -> {"cookie": str, ...}: the stash lives in this module's
 # memory only, out of reach of templates and evaluated expressions.
 _REQUEST_STASH = weakref.WeakKeyDictionary()
-
-
 _STASH_LOCK = threading.Lock()
 
 

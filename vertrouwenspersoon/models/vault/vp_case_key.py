@@ -1,10 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Who holds keys and vaults who should not: shown to the counsellor at unlock.
-
-The readers of a case are computed from the case (its counsellor and deputies who are
-counsellors), so a key row or a vault planted with sudo or SQL receives nothing new.
-These findings make sure such a plant does not go unnoticed either.
-"""
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -42,6 +36,13 @@ class VpCaseKey(models.Model):
 
 
 class VpCaseKeyReaders(models.Model):
+    """Who holds keys and vaults who should not: shown to the counsellor at unlock.
+
+    The readers of a case are computed from the case (its counsellor and deputies who are
+    counsellors), so a key row or a vault planted with sudo or SQL receives nothing new.
+    These findings make sure such a plant does not go unnoticed either.
+    """
+
     _inherit = "vp.case.key"
 
     @api.model

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Refuse configuration of the vault models, and log changes of what can run in a
-counsellor's request (see config_guard.py for why)."""
+counsellor's request (see vp_config_guard.py for why)."""
 
 from odoo import api, models
 

@@ -11,13 +11,10 @@ from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 # Events that are not about one case: every counsellor sees them.
 GLOBAL_EVENTS = ("group_add", "group_remove")
 
-
 GENESIS = "0" * 64
-
 
 # Columns a line is hashed over; the trigger refuses any change of them.
 FROZEN_COLUMNS = ("seq", "date", "event", "description", "payload", "prev_hash", "entry_hash")
-
 
 PAYLOAD_KEYS = ("seq", "date", "event", "actor_id", "user_id", "case_id", "description")
 

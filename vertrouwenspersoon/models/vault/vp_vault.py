@@ -32,36 +32,20 @@ from .vp_security_log import GENESIS, PRIVATE_EVENTS, entry_hash
 
 _logger = logging.getLogger(__name__)
 
-
 SESSION_KEY = "vp_vault"
-
-
 COOKIE_NAME = vault_gate.COOKIE_NAME
-
-
 IDLE_PARAM = "vertrouwenspersoon.vault_idle_minutes"
-
-
 DEFAULT_IDLE_MINUTES = 30
-
 
 # Throttling: from the 3rd consecutive wrong passphrase on, wait 2**(n-3) x 5 s
 # (5, 10, 20, ... seconds), at most one hour.
 THROTTLE_FREE_ATTEMPTS = 3
-
-
 THROTTLE_BASE_SECONDS = 5
-
-
 THROTTLE_MAX_SECONDS = 3600
-
 
 # (dbname, uid) -> {"key": bytes, "last": float}; only for code without an HTTP request
 _PROCESS_KEYS = {}
-
-
 _PROCESS_LOCK = threading.Lock()
-
 
 LOCKED_PLACEHOLDER = "\U0001f512 Locked: unlock your vault to read"
 
@@ -76,6 +60,15 @@ def _http_request():
 
 class VaultError(UserError):
     """A vault operation refused, with a message for the counsellor."""
+
+
+class VaultReview(VaultError):
+    """The vault stays locked until the counsellor has seen these alerts."""
+
+    def __init__(self, message, alerts, digest):
+        super().__init__(message)
+        self.alerts = alerts
+        self.digest = digest
 
 
 class VpVault(models.Model):
@@ -711,32 +704,20 @@ class VpVault(models.Model):
         """Wrap a data key for ``user`` (public key only: no unlock needed)."""
         return vc.wrap_key(self._public_key_of(user), data_key, context)
 
-
-# What each counsellor last verified, kept inside their own vault, checked at unlock.
-#
-# The *verified state* is sealed (AES-256-GCM) under a key derived from the counsellor's
-# private key, so nobody else can read or forge it; it holds
-#
-# * ``config``: the configuration snapshot the counsellor accepted (vp.config.guard);
-# * ``log``: the head (place and hash) of the security log chain last verified;
-# * ``keys``: the fingerprints of the colleagues' public keys.
-#
-# At every unlock the current state is compared with it. What changed (configuration, a
-# colleague's key, a log line edited or removed, configuration changes logged since, even
-# if undone) is shown to the counsellor, and the vault unlocks only once they confirm
-# having seen exactly that list.
-class VaultReview(VaultError):
-    """The vault stays locked until the counsellor has seen these alerts."""
-
-    def __init__(self, message, alerts, digest):
-        super().__init__(message)
-        self.alerts = alerts
-        self.digest = digest
-
-
-class VpVaultVerify(models.Model):
-    _inherit = "vp.vault"
-
+    # ------------------------------------------------------------------ verified state
+    # What each counsellor last verified, kept inside their own vault, checked at unlock.
+    #
+    # The *verified state* is sealed (AES-256-GCM) under a key derived from the counsellor's
+    # private key, so nobody else can read or forge it; it holds
+    #
+    # * ``config``: the configuration snapshot the counsellor accepted (vp.config.guard);
+    # * ``log``: the head (place and hash) of the security log chain last verified;
+    # * ``keys``: the fingerprints of the colleagues' public keys.
+    #
+    # At every unlock the current state is compared with it. What changed (configuration, a
+    # colleague's key, a log line edited or removed, configuration changes logged since, even
+    # if undone) is shown to the counsellor, and the vault unlocks only once they confirm
+    # having seen exactly that list.
     verified_state_enc = fields.Text(
         string="Verified state (sealed)", readonly=True, groups="base.group_no_one", copy=False
     )
@@ -969,10 +950,6 @@ class VpVaultVerify(models.Model):
             user=self.user_id,
         )
 
-
-class VpVaultIntegrity(models.Model):
-    _inherit = "vp.vault"
-
     verified_cases_enc = fields.Text(
         string="Case revisions seen (sealed)", readonly=True, groups="base.group_no_one"
     )
@@ -989,10 +966,6 @@ class VpVaultIntegrity(models.Model):
             return
         revisions[str(case_id)] = revision
         self._seal(private, "verified_cases_enc", revisions)
-
-
-class VpVaultReaders(models.Model):
-    _inherit = "vp.vault"
 
     @api.model
     def _reader_findings(self):

@@ -258,10 +258,6 @@ class VpVaultContentMixin(models.AbstractModel):
             .with_env(self.env)
         )
 
-
-class VpVaultContentMixinIntegrity(models.AbstractModel):
-    _inherit = "vp.vault.content.mixin"
-
     def _vault_manifest_key(self, res_id, fname):
         return f"{self._name}:{res_id}:{fname}"
 

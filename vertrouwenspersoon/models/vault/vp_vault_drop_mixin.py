@@ -311,26 +311,22 @@ class VpVaultDropMixin(models.AbstractModel):
             return [("id", "in", matches)]
         return [("id", "not in", matches)]
 
-
-# Integrity of case content against a database administrator who puts back an older
-# ciphertext in place of a newer one.
-#
-# Each ciphertext is bound to its record and field (AES-GCM associated data), so it cannot
-# be moved; but an older ciphertext of the *same* field still authenticates. So every case
-# keeps a *manifest*, sealed under the case key: a revision number and the hash of the
-# current ciphertext of every content field of the case and its contact moments and
-# documents. A value that does not match its manifest entry was put back or forged, and
-# is refused. A whole older manifest put back with its values is caught by the revision:
-# each counsellor's vault remembers (sealed) the highest revision of every case they wrote
-# or read.
-#
-# Content that nobody with the case key wrote (a booking note, a contact moment added
-# while locked, a drop forged by whoever knows the public key) is a *drop*: it is shown
-# marked as written without the vault (``vault_unverified``), until a counsellor re-keys
-# the case.
-class VpVaultDropMixinIntegrity(models.AbstractModel):
-    _inherit = "vp.vault.drop.mixin"
-
+    # Integrity of case content against a database administrator who puts back an older
+    # ciphertext in place of a newer one.
+    #
+    # Each ciphertext is bound to its record and field (AES-GCM associated data), so it cannot
+    # be moved; but an older ciphertext of the *same* field still authenticates. So every case
+    # keeps a *manifest*, sealed under the case key: a revision number and the hash of the
+    # current ciphertext of every content field of the case and its contact moments and
+    # documents. A value that does not match its manifest entry was put back or forged, and
+    # is refused. A whole older manifest put back with its values is caught by the revision:
+    # each counsellor's vault remembers (sealed) the highest revision of every case they wrote
+    # or read.
+    #
+    # Content that nobody with the case key wrote (a booking note, a contact moment added
+    # while locked, a drop forged by whoever knows the public key) is a *drop*: it is shown
+    # marked as written without the vault (``vault_unverified``), until a counsellor re-keys
+    # the case.
     vault_unverified = fields.Boolean(
         string="Written without the vault",
         compute="_compute_vault_unverified",
