@@ -119,7 +119,6 @@ import time, statistics
 from unittest.mock import patch
 from odoo import Command
 from odoo.addons.vertrouwenspersoon.models.vault import vp_vault as vault_module
-from odoo.addons.vertrouwenspersoon.models.vault import vault_gate
 group = env.ref("vertrouwenspersoon.group_vp_counsellor")
 user = env["res.users"].create({"name": "Bench Counsellor", "login": "bench_vp",
     "groups_id": [Command.set([env.ref("base.group_user").id, group.id])]})
@@ -137,7 +136,6 @@ env.flush_all()
 FIELDS = ["melder_name", "melder_contact", "others_involved", "description", "notes"]
 def open_case(with_content):
     env.invalidate_all()
-    vault_gate.forget_read_memo(env.cr)  # each open is a request of its own
     c = venv["vp.case"].browse(case.id)
     c.read(["name", "date_intake", "state"] + (FIELDS if with_content else []))
     c.contact_ids.read(["date", "duration"] + (["notes"] if with_content else []))

@@ -23,6 +23,7 @@ import sys
 import threading
 import weakref
 
+from odoo.http import request
 from odoo.tools import safe_eval as _safe_eval
 
 COOKIE_NAME = "vp_vault"
@@ -111,33 +112,45 @@ def transaction_stash(cr):
 
 def forget_checks(cr):
     """A guarded change in this transaction: check the configuration again."""
-    entry = transaction_stash(cr)
-    entry["checked"].clear()
-    entry.pop("memo", None)
+    transaction_stash(cr)["checked"].clear()
+    forget_read_memo(cr)
+
+
+def _current_httprequest():
+    try:
+        return request.httprequest if request else None
+    except RuntimeError:
+        return None
 
 
 def read_memo(cr, uid, private):
-    """What ``uid``, unlocked with ``private``, opened in this transaction (case keys,
+    """What ``uid``, unlocked with ``private``, opened in this HTTP request (case keys,
     manifests, the case revisions they saw), so that the case and its contact moments
-    of one request unwrap and check each key once. Module memory, like the rest of the
-    stash; gone with the transaction."""
+    of one request unwrap and check each key once. Kept with the request's stash, out
+    of reach of templates, and forgotten when the request's transaction rolls back
+    (Odoo retries it) or writes keys or sealed documents. Outside a request (shell,
+    cron, tests) a fresh one per call: nothing outlives a computation there."""
+    httprequest = _current_httprequest()
+    if httprequest is None:
+        return {"private": private}
+    entry = stashed(httprequest)
     with _STASH_LOCK:
-        entry = _TRANSACTION_STASH.get(cr)
-        if entry is None:
-            entry = _TRANSACTION_STASH[cr] = {"checked": set()}
         memos = entry.setdefault("memo", {})
         memo = memos.get(uid)
         if memo is None or memo["private"] != private:
             memo = memos[uid] = {"private": private}
+            cr.postrollback.add(lambda: forget_read_memo(cr))
         return memo
 
 
 def forget_read_memo(cr):
-    """Case keys or sealed documents were written in this transaction: open them anew."""
-    with _STASH_LOCK:
-        entry = _TRANSACTION_STASH.get(cr)
-        if entry is not None:
-            entry.pop("memo", None)
+    """Case keys or sealed documents were written (or rolled back): open them anew."""
+    httprequest = _current_httprequest()
+    if httprequest is not None:
+        with _STASH_LOCK:
+            entry = _REQUEST_STASH.get(httprequest)
+            if entry is not None:
+                entry.pop("memo", None)
 
 
 def stash_cookie(httprequest):
