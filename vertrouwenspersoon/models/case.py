@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.sql import create_index
 
+from .security_log_text import _lt
+
 CHANNELS = [
     ("in_person", "In person"),
     ("phone", "Phone"),
@@ -283,7 +285,7 @@ class VpCase(models.Model):
             if case.counsellor_id != self.env.user:
                 log._log(
                     "case_create",
-                    _(
+                    _lt(
                         "Case %(case)s created for %(user)s.",
                         case=case.name,
                         user=case.counsellor_id.name,
@@ -326,7 +328,7 @@ class VpCase(models.Model):
             # system code (sudo) may reassign, but never unnoticed by the counsellors
             self.env["vp.security.log"].sudo()._log(
                 "reassign",
-                _(
+                _lt(
                     "Case %(case)s was reassigned from %(old)s to %(new)s by system code.",
                     case=case.name,
                     old=previous[case.id],
@@ -462,7 +464,7 @@ class VpCase(models.Model):
                 "share",
                 user,
                 {"deputy_ids": [fields.Command.link(user.id)]},
-                _(
+                _lt(
                     "%(actor)s shared case %(case)s with %(user)s.",
                     actor=self.env.user.name,
                     case=case.name,
@@ -482,7 +484,7 @@ class VpCase(models.Model):
                 "revoke",
                 user,
                 {"deputy_ids": [fields.Command.unlink(user.id)]},
-                _(
+                _lt(
                     "%(actor)s revoked the access of %(user)s to case %(case)s.",
                     actor=self.env.user.name,
                     case=case.name,
@@ -501,7 +503,7 @@ class VpCase(models.Model):
             vals = {"counsellor_id": user.id}
             if user in case.deputy_ids:
                 vals["deputy_ids"] = [fields.Command.unlink(user.id)]
-            message = _(
+            message = _lt(
                 "%(actor)s handed case %(case)s over from %(old)s to %(new)s.",
                 actor=self.env.user.name,
                 case=case.name,

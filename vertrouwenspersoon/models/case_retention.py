@@ -7,6 +7,7 @@ from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
 
 from .case import CLOSED_STATES, CONTENT_FIELDS
+from .security_log_text import _lt
 
 _logger = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class VpCase(models.Model):
             # the reason is content (encrypted on the case); the log keeps none
             self.env["vp.security.log"].sudo()._log(
                 "retention_extend",
-                _(
+                _lt(
                     "Retention of case %(case)s extended to %(date)s.",
                     case=case.name,
                     date=new_date,
@@ -136,7 +137,7 @@ class VpCase(models.Model):
             )
             self.env["vp.security.log"].sudo()._log(
                 "retention_destroy",
-                _(
+                _lt(
                     "Content of case %(case)s destroyed on %(date)s (retention).",
                     case=case.name,
                     date=today,

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .security_log_text import _lt
+
 COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
 
 
@@ -23,7 +25,7 @@ def _log_membership(env, before):
         user = users.browse(uid)
         log._log(
             "group_add",
-            env._(
+            _lt(
                 "%(user)s was added to the counsellor group by %(actor)s.",
                 user=user.name,
                 actor=env.user.name,
@@ -35,7 +37,7 @@ def _log_membership(env, before):
         name = user.name or f"#{uid}"
         log._log(
             "group_remove",
-            env._(
+            _lt(
                 "%(user)s was removed from the counsellor group by %(actor)s.",
                 user=name,
                 actor=env.user.name,

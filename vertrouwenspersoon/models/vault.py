@@ -25,6 +25,7 @@ from odoo.http import request
 
 from . import vault_crypto as vc
 from . import vault_gate
+from .security_log_text import _lt
 from .vault_log import PRIVATE_EVENTS
 
 _logger = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ class VpVault(models.Model):
                 if vault.public_key and vault.public_key != vals["public_key"]:
                     self._log(
                         "vault_key_changed",
-                        self.env._(
+                        _lt(
                             "The public key of %(user)s was changed (old fingerprint %(fp)s).",
                             user=vault.user_id.name,
                             fp=vault.fingerprint,
@@ -240,7 +241,7 @@ class VpVault(models.Model):
         )
         self._log(
             "vault_setup",
-            self.env._(
+            _lt(
                 "%(user)s set up a vault (fingerprint %(fp)s).",
                 user=self.env.user.name,
                 fp=vault.fingerprint,
@@ -266,7 +267,7 @@ class VpVault(models.Model):
         )
         self._log(
             "vault_recovery_code",
-            self.env._("%s issued a new vault recovery code.", self.env.user.name),
+            _lt("%s issued a new vault recovery code.", self.env.user.name),
             user=self.env.user,
         )
         return code
@@ -322,7 +323,7 @@ class VpVault(models.Model):
         self.sudo().write(vals)
         self._log(
             "vault_unlock_failed",
-            self.env._(
+            _lt(
                 "Wrong vault passphrase or recovery code for %(user)s (%(n)s in a row).",
                 user=self.user_id.name,
                 n=failures,
@@ -354,7 +355,7 @@ class VpVault(models.Model):
             # the stored public key no longer belongs to this private key: swapped
             self._log(
                 "vault_key_changed",
-                self.env._(
+                _lt(
                     "The stored public key of %(user)s does not match the private key: "
                     "it was replaced outside the vault.",
                     user=self.user_id.name,
@@ -529,7 +530,9 @@ class VpVault(models.Model):
         ]
         logs = self.env["vp.security.log"].sudo().search(domain, order="date desc", limit=50)
         return [
-            {"date": log.date, "event": log.event, "description": log.description} for log in logs
+            # in the reader's language, whoever wrote the line
+            {"date": log.date, "event": log.event, "description": log.message}
+            for log in logs
         ]
 
     @api.model
@@ -567,7 +570,7 @@ class VpVault(models.Model):
         )
         self._log(
             "vault_passphrase_changed",
-            self.env._("%s changed the vault passphrase.", self.env.user.name),
+            _lt("%s changed the vault passphrase.", self.env.user.name),
             user=self.env.user,
         )
         return private
@@ -595,7 +598,7 @@ class VpVault(models.Model):
         )
         self._log(
             "vault_recovered",
-            self.env._(
+            _lt(
                 "%s used the recovery code and chose a new vault passphrase.",
                 self.env.user.name,
             ),

@@ -20,6 +20,7 @@ from odoo.exceptions import UserError
 
 from . import vault_crypto as vc
 from .res_users import COUNSELLOR_GROUP
+from .security_log_text import _lt
 from .vault_drop import DROP_PREFIX, encrypted_field
 
 _encrypted = encrypted_field
@@ -407,7 +408,7 @@ class VpCase(models.Model):
         for row in self._vault_foreign_keys():
             self.env["vp.security.log"].sudo()._log(
                 "vault_foreign_key",
-                self.env._(
+                _lt(
                     "Case %(case)s held a key for %(user)s, who is not its counsellor or a "
                     "deputy; it was removed and nothing new is encrypted for them.",
                     case=row.case_id.name,
@@ -445,7 +446,7 @@ class VpCase(models.Model):
         if event == "share":
             vault = self.env["vp.vault"]._vault_of(user)
             if vault:
-                message = self.env._(
+                message = _lt(
                     "%(line)s Case key wrapped for key fingerprint %(fp)s.",
                     line=message,
                     fp=vault.fingerprint,

@@ -22,6 +22,7 @@ from odoo import api, fields, models
 
 from . import vault_crypto as vc
 from .security_log import GENESIS, entry_hash
+from .security_log_text import _lt
 from .vault import VaultError
 
 _logger = logging.getLogger(__name__)
@@ -179,7 +180,7 @@ class VpVault(models.Model):
             )
             for line in logged:
                 alerts.append(
-                    self._alert("config", line.description, line.date, line.actor_id.login or "")
+                    self._alert("config", line.message, line.date, line.actor_id.login or "")
                 )
         keys = self._colleague_fingerprints()
         for uid, fingerprint in (state.get("keys") or {}).items():
@@ -222,7 +223,7 @@ class VpVault(models.Model):
                 )
             self._log(
                 "config_accepted",
-                self.env._(
+                _lt(
                     "%(user)s saw %(n)s changes and unlocked the vault.",
                     user=self.env.user.name,
                     n=len(alerts),
@@ -254,7 +255,7 @@ class VpVault(models.Model):
             return  # the change itself is in the log and shows at the next unlock
         self._log(
             "config_lock",
-            self.env._(
+            _lt(
                 "The vault of %s locked itself: configuration that runs in counsellors' "
                 "requests changed while it was unlocked.",
                 self.user_id.name,
