@@ -408,19 +408,20 @@ class VpAppointment(models.Model):
                 )
             )
 
-    def _move(self, start):
-        """Move to another free slot (by the booker); back to 'requested'."""
+    def _move(self, start, channel=None):
+        """Move to another free slot (by the booker), perhaps another channel; back to
+        'requested'."""
         self.ensure_one()
         appointment = self.sudo()
         if not appointment._is_changeable():
             raise UserError(self.env._("This appointment can no longer be changed."))
-        self._check_bookable(
-            appointment.profile_id, start, appointment.channel, exclude=appointment
-        )
+        channel = channel or appointment.channel
+        self._check_bookable(appointment.profile_id, start, channel, exclude=appointment)
         slot = booking_settings(self.env)["slot"]
         appointment.write(
             {
                 "start": start,
+                "channel": channel,
                 "stop": start + slot,
                 "state": "requested",
                 "proposed_start": False,

@@ -32,3 +32,4 @@ from . import test_expense_vault
 from . import test_booking_language
 from . import test_security_log_language
 from . import test_dutch_address
+from . import test_slot_picker
