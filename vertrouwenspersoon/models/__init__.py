@@ -5,6 +5,7 @@ from . import vault_gate
 from . import vault
 from . import vault_verify
 from . import ir_http
+from . import ir_ui_menu
 from . import vault_drop
 from . import case
 from . import case_retention

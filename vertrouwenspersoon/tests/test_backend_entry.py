@@ -44,9 +44,13 @@ class TestBackendEntry(HttpCase):
     def test_every_employee_has_the_booking_page_as_an_app(self):
         menu = self.env.ref("vertrouwenspersoon.menu_vp_portal_page")
         self.assertEqual(menu.action.url, "/my/vertrouwenspersoon")
-        for user in (self.employee, self.counsellor, self.director):
+        for user in (self.employee, self.director):
             visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
             self.assertIn(menu.id, visible, user.login)
+        # a counsellor has one "Vertrouwenspersoon" on the home screen: their own app
+        counsellor_menus = self.env["ir.ui.menu"].with_user(self.counsellor)._visible_menu_ids()
+        self.assertNotIn(menu.id, counsellor_menus)
+        self.assertIn(self.env.ref("vertrouwenspersoon.menu_vp_root").id, counsellor_menus)
         # the tile leads to the booking page only: nothing of the counsellor's work
         self.assertFalse(menu.child_id)
         employee_menus = self.env["ir.ui.menu"].with_user(self.employee)._visible_menu_ids()
