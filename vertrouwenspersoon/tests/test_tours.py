@@ -177,6 +177,21 @@ class TestCounsellorTour(TourCase):
 
 
 @tagged("post_install", "-at_install")
+class TestBookingToCaseTour(TourCase):
+    def test_counsellor_turns_a_booking_into_a_case(self):
+        appointment = self.book(user=self.employee, note=BOOKING_NOTE)
+        vault_module._PROCESS_KEYS.clear()  # the browser has to unlock the vault itself
+        self.start_tour("/odoo", "vp_counsellor_booking_to_case", login="vp_b_counsellor")
+        case = appointment.case_id
+        self.assertTrue(case, "the booking did not become a case")
+        self.assertEqual(case.counsellor_id, self.counsellor)
+        self.assertEqual(case.intake_channel, appointment.channel)
+        self.assertEqual(self.read_as_counsellor(case).notes, BOOKING_NOTE)
+        # moved, not copied: the booking keeps no note of its own
+        self.assertFalse(self.read_as_counsellor(appointment).note)
+
+
+@tagged("post_install", "-at_install")
 class TestDirectorTour(TourCase):
     def test_director_opens_the_published_report(self):
         director = new_test_user(
