@@ -67,7 +67,7 @@ class VpSecurityLog(models.Model):
     case_id = fields.Many2one("vp.case", readonly=True, ondelete="set null", index=True)
     description = fields.Text(readonly=True)
     # the line in the reader's language and time zone (see security_log_text)
-    message = fields.Text(string="Message", compute="_compute_message")
+    message = fields.Text(compute="_compute_message")
     seq = fields.Integer(readonly=True, index=True, copy=False)
     payload = fields.Text(readonly=True, copy=False, groups="base.group_no_one")
     prev_hash = fields.Char(readonly=True, copy=False, groups="base.group_no_one")
