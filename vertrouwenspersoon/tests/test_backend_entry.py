@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """How people find the addon in the backend: the booking page as an app for every
 employee, a start screen of their own for counsellors and report readers, and the roles
 on the user form without developer mode."""

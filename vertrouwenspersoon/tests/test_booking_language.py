@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A booker's e-mails speak the language of the page they booked on."""
 
 import re

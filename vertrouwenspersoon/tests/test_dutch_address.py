@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Each audience is addressed one way in Dutch: employees with "je", counsellors with "u"."""
 
 import re
@@ -23,6 +24,11 @@ COUNSELLOR = (
     "models/case",
     "models/time_",
     "wizard/time_statement.py",
+    # the same code in the layout of domains (once the .pot is exported again)
+    "models/vault/",
+    "models/case/",
+    "models/time/",
+    "wizards/",
     "models/appointment_case.py",
     "vertrouwenspersoon.vp_case_",
     "vertrouwenspersoon.vp_time_",

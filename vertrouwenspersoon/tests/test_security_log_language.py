@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Security events reach each counsellor in their own language and time zone, whoever
 wrote them (an administrator working in English), and the chain stays valid."""
 
@@ -8,7 +9,7 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import format_datetime
 
-from ..models.security_log import GENESIS
+from ..models.vault.vp_security_log import GENESIS
 from .common import VAULT_PASS, use_cheap_kdf
 
 COUNSELLOR = "base.group_user,vertrouwenspersoon.group_vp_counsellor"

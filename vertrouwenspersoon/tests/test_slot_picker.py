@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The booking pages as plain HTML (no script): the slot picker week by week, marked
 required fields, moving with the current time shown, cancelling that asks once, and the
 list of appointments."""
