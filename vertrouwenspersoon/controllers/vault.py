@@ -17,8 +17,8 @@ from odoo.tools import format_datetime
 
 from odoo.addons.web.controllers.session import Session
 
+from ..models.vault.security_log_text import user_tz
 from ..models.vault.vp_vault import COOKIE_NAME, VaultError, VaultReview
-from ..tools.security_log_text import user_tz
 from .vault_texts import vault_texts
 
 VAULT_URL = "/vertrouwenspersoon/vault"

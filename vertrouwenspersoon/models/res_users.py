@@ -2,8 +2,6 @@
 
 from odoo import api, models
 
-from ..tools.security_log_text import _lt
-
 COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
 
 
@@ -23,6 +21,8 @@ def _counsellor_ids(env):
 
 
 def _log_membership(env, before):
+    # imported here: the vault package imports this module while it loads
+    from .vault.security_log_text import _lt  # noqa: PLC0415
     after = _counsellor_ids(env)
     if before == after:
         return

@@ -10,8 +10,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.sql import create_index
 
 from ...tools import vault_crypto as vc
-from ...tools.security_log_text import _lt
 from ..res_users import counsellor_domain
+from ..vault.security_log_text import _lt
 from ..vault.vp_vault_drop_mixin import (
     DROP_PREFIX,
     VaultIntegrityError,

@@ -27,9 +27,9 @@ from odoo.exceptions import UserError
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG as UNINSTALLING
 
-from ...tools.security_log_text import _lt
 from . import vault_gate
 from .ir_attachment import BUNDLE_PREFIX
+from .security_log_text import _lt
 
 ADDON = "vertrouwenspersoon"
 # what a guarded change is called (English sources; translated by _label)

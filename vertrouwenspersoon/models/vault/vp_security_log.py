@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
-from ...tools import security_log_text
+from . import security_log_text
 
 # Events that are not about one case: every counsellor sees them.
 GLOBAL_EVENTS = ("group_add", "group_remove")

@@ -26,9 +26,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 from ...tools import vault_crypto as vc
-from ...tools.security_log_text import _lt
 from ..res_users import COUNSELLOR_GROUP
 from . import vault_gate
+from .security_log_text import _lt
 from .vp_security_log import GENESIS, PRIVATE_EVENTS, entry_hash
 
 _logger = logging.getLogger(__name__)
