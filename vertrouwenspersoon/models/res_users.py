@@ -23,6 +23,7 @@ def _counsellor_ids(env):
 def _log_membership(env, before):
     # imported here: the vault package imports this module while it loads
     from .vault.security_log_text import _lt  # noqa: PLC0415
+
     after = _counsellor_ids(env)
     if before == after:
         return
