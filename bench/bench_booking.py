@@ -37,7 +37,8 @@ import dev
 
 DB = "vp_bench"
 PASSWORD = "bench-password"
-OPTION_RE = re.compile(r'<option value="(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)"')
+# the free times of the slot picker's week (radio buttons)
+OPTION_RE = re.compile(r'name="start"[^>]*value="(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)"')
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

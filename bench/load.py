@@ -110,9 +110,13 @@ def timed_rpc(stats, kind, session, base, model, method, args, kwargs):
 
 
 def select_options(html, name):
+    """The values a form offers for ``name``: options of a select, or radio buttons (the
+    slot picker shows the free times of one week as radio buttons)."""
     match = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.DOTALL)
     if not match:
-        return []
+        return re.findall(
+            rf'<input[^>]*type="radio"[^>]*name="{re.escape(name)}"[^>]*value="([^"]*)"', html
+        )
     return re.findall(r'<option[^>]*value="([^"]*)"', match.group(1))
 
 

@@ -70,6 +70,9 @@
         "web.assets_backend": [
             "vertrouwenspersoon/static/src/**/*",
         ],
+        "web.assets_frontend": [
+            "vertrouwenspersoon/static/src/css/booking.css",
+        ],
         "web.assets_tests": [
             "vertrouwenspersoon/static/tests/tours/**/*",
         ],

@@ -10,7 +10,6 @@ import re
 import time
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import _, fields, http
 from odoo.exceptions import UserError, ValidationError
@@ -21,6 +20,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from ..models.booking.vp_appointment import CONTROL_RE, SHORT_MAX, BookingRateError, SlotTakenError
 from ..models.booking.vp_booking_attempt import PARAM_PORTAL
 from ..models.booking.vp_counsellor import parse_slot
+from .slot_picker import slot_weeks
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PORTAL = "/my/vertrouwenspersoon"
@@ -81,33 +81,25 @@ class VpAppointmentPortal(CustomerPortal):
             return None
         return profile
 
-    def _vp_slot_options(self, days):
-        """The <optgroup>/<option> list of free times, built in Python: a QWeb loop over
-        some 400 options of six weeks costs more than rendering the rest of the page."""
-        parts = []
-        for label, slots in days:
-            parts.append(Markup('<optgroup label="%s">') % label)
-            parts.extend(
-                Markup('<option value="%s">%s, %s</option>') % (value, label, time)
-                for value, time in slots
-            )
-            parts.append(Markup("</optgroup>"))
-        return Markup("").join(parts)
-
     def _vp_form_values(
         self, profile, base, public, error=None, post=None, exclude=None, slots=None
     ):
+        post = post or {}
         if slots is None:
             slots = profile._free_slots(exclude=exclude)[profile.id]
-        days = profile._slots_by_day(slots)
+        action = f"{base}/book/{profile.id}"
         return {
             "profile": profile._portal_profile(),
-            "days": days,
-            "slot_options": self._vp_slot_options(days),
-            "action": f"{base}/book/{profile.id}",
+            # one week of free times (see slot_picker); ?week=N pages through them
+            "picker": slot_weeks(
+                profile, slots, week=request.params.get("week"), chosen=post.get("start")
+            ),
+            "action": action,
+            "week_url": action,
+            "current_channel_key": None,
             "public": public,
             "error": error,
-            "post": post or {},
+            "post": post,
             "back": base,
             "short_max": SHORT_MAX,
             "page_name": "vertrouwenspersoon",
@@ -131,6 +123,7 @@ class VpAppointmentPortal(CustomerPortal):
             )[appointment.channel],
             "changeable": appointment._is_changeable(),
             "base": base,
+            "home": PORTAL if appointment.user_id else PUBLIC,
             "notice": notice,
             "page_name": "vertrouwenspersoon",
         }
@@ -189,7 +182,7 @@ class VpAppointmentPortal(CustomerPortal):
                     appointment._accept_proposal()
                 else:
                     start = parse_slot(post.get("start"))
-                    appointment._move(start)
+                    appointment._move(start, channel=post.get("channel"))
         except (UserError, ValidationError) as exc:
             error = exc.args[0]
         except psycopg2.IntegrityError:
@@ -197,10 +190,7 @@ class VpAppointmentPortal(CustomerPortal):
         request.env.invalidate_all()
         appointment = appointment.sudo()
         if error and action == "move":
-            values = self._vp_form_values(
-                appointment.profile_id, base, False, error=error, post=post, exclude=appointment
-            )
-            values.update(action=f"{base}/move", moving=True)
+            values = self._vp_move_values(appointment, base, error=error, post=post)
             return request.render("vertrouwenspersoon.vp_portal_book", values, status=409)
         if error:
             return request.render(
@@ -209,6 +199,24 @@ class VpAppointmentPortal(CustomerPortal):
                 status=409,
             )
         return request.redirect(f"{base}?done={action}")
+
+    def _vp_move_values(self, appointment, base, error=None, post=None):
+        """The booking form to move ``appointment``: its current time and channel shown,
+        the channel changeable."""
+        appointment = appointment.sudo()
+        values = self._vp_form_values(
+            appointment.profile_id, base, False, error=error, post=post, exclude=appointment
+        )
+        channels = dict(appointment._fields["channel"]._description_selection(request.env))
+        values.update(
+            action=f"{base}/move",
+            week_url=f"{base}/move",
+            moving=True,
+            current_when=appointment._local_label(),
+            current_channel=channels[appointment.channel],
+            current_channel_key=appointment.channel,
+        )
+        return values
 
     def _vp_notice(self, done, appointment):
         return {
@@ -236,11 +244,17 @@ class VpAppointmentPortal(CustomerPortal):
         return self._vp_home(PORTAL, appointments)
 
     def _vp_home(self, base, appointments):
+        now = fields.Datetime.now()
+        upcoming = appointments.filtered(
+            lambda a: a.state in ("requested", "confirmed") and a.stop > now
+        ).sorted("start")
         return request.render(
             "vertrouwenspersoon.vp_portal_home",
             {
                 "profiles": [p._portal_profile() for p in self._vp_profiles()],
                 "appointments": appointments,
+                "upcoming": upcoming,
+                "earlier": appointments - upcoming,
                 "book_base": base,
                 "public": base == PUBLIC,
                 "page_name": "vertrouwenspersoon",
@@ -394,6 +408,11 @@ class VpAppointmentPortal(CustomerPortal):
         if not appointment or action not in ("cancel", "move", "accept"):
             return self._vp_not_found(back)
         if request.httprequest.method == "GET":
+            if action == "cancel" and appointment._is_changeable():
+                # cancelling asks once, on a page of its own
+                return request.render(
+                    "vertrouwenspersoon.vp_portal_cancel", self._vp_manage_values(appointment, base)
+                )
             if action != "move":
                 return request.redirect(base)
             if not appointment._is_changeable():
@@ -404,8 +423,7 @@ class VpAppointmentPortal(CustomerPortal):
                     ),
                     status=409,
                 )
-            values = self._vp_form_values(appointment.profile_id, base, False, exclude=appointment)
-            values.update(action=f"{base}/move", moving=True)
+            values = self._vp_move_values(appointment, base)
             return request.render("vertrouwenspersoon.vp_portal_book", values)
         if not request.validate_csrf(post.get("csrf_token")):
             return self._vp_bad_csrf(base)

@@ -17,6 +17,7 @@ from odoo.tools import format_datetime
 
 from odoo.addons.web.controllers.session import Session
 
+from ..models.vault.security_log_text import user_tz
 from ..models.vault.vp_vault import COOKIE_NAME, VaultError, VaultReview
 from .vault_texts import vault_texts
 
@@ -106,13 +107,14 @@ class VaultController(http.Controller):
         )
         for key in ("error", "message", "recovery_code", "review", "digest", "show_recover"):
             values.setdefault(key, None)
+        tz = user_tz(env)  # not UTC for a user without a time zone of their own
         values["events"] = [
-            dict(event, date=format_datetime(env, event["date"]))
+            dict(event, date=format_datetime(env, event["date"], tz=tz))
             for event in values.get("events") or []
         ]
         if values["review"]:
             values["review"] = [
-                dict(alert, date=alert["date"] and format_datetime(env, alert["date"]))
+                dict(alert, date=alert["date"] and format_datetime(env, alert["date"], tz=tz))
                 for alert in values["review"]
             ]
         html = _PAGES.get_template("vault_page.html").render(values)

@@ -3,6 +3,7 @@
 # then the domains that keep content in it.
 from . import res_users
 from . import res_groups
+from . import ir_ui_menu
 from . import vault
 from . import case
 from . import booking

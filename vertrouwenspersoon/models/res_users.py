@@ -21,6 +21,9 @@ def _counsellor_ids(env):
 
 
 def _log_membership(env, before):
+    # imported here: the vault package imports this module while it loads
+    from .vault.security_log_text import _lt  # noqa: PLC0415
+
     after = _counsellor_ids(env)
     if before == after:
         return
@@ -30,7 +33,7 @@ def _log_membership(env, before):
         user = users.browse(uid)
         log._log(
             "group_add",
-            env._(
+            _lt(
                 "%(user)s was added to the counsellor group by %(actor)s.",
                 user=user.name,
                 actor=env.user.name,
@@ -42,7 +45,7 @@ def _log_membership(env, before):
         name = user.name or f"#{uid}"
         log._log(
             "group_remove",
-            env._(
+            _lt(
                 "%(user)s was removed from the counsellor group by %(actor)s.",
                 user=name,
                 actor=env.user.name,

@@ -30,3 +30,8 @@ from . import test_appointment_abuse
 from . import test_appointment_burst
 from . import test_tours
 from . import test_expense_vault
+from . import test_booking_language
+from . import test_security_log_language
+from . import test_dutch_address
+from . import test_slot_picker
+from . import test_backend_entry

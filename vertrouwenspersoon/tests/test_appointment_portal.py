@@ -78,7 +78,7 @@ class TestAppointmentPortal(BookingFixture, HttpCase):
         self.send_notices()
         self.assertEqual(appointment.event_id.start, new_slot)
         # cancel
-        response = self._post(f"{base}/cancel", {}, csrf_from=base)
+        response = self._post(f"{base}/cancel", {}, csrf_from=f"{base}/cancel")
         self.assertEqual(response.status_code, 303)
         self.assertEqual(appointment.state, "cancelled")
         self.send_notices()
@@ -223,7 +223,7 @@ class TestAppointmentPortal(BookingFixture, HttpCase):
             self.assertEqual(response.status_code, 404, url)
             self.assertIn("not valid", response.text)
         # cancel on the page without token
-        response = self._post(f"{manage}/cancel", {}, csrf_from=manage)
+        response = self._post(f"{manage}/cancel", {}, csrf_from=f"{manage}/cancel")
         self.assertEqual(response.status_code, 303)
         self.assertEqual(appointment.state, "cancelled")
 

@@ -89,7 +89,8 @@ class TestBookingTour(TourCase):
         self.start_tour("/my/vertrouwenspersoon", "vp_portal_book_move_cancel", login="vp_b_portal")
         appointment = self.Appointment.search([("user_id", "=", self.portal_user.id)])
         self.assertEqual(len(appointment), 1)
-        self.assertEqual((appointment.state, appointment.channel), ("cancelled", "video"))
+        # booked by video, moved to a talk by phone, then cancelled
+        self.assertEqual((appointment.state, appointment.channel), ("cancelled", "phone"))
         self.assertNotEqual(appointment.start, first_slot, "the appointment was not moved")
         self.assertEqual(self.read_as_counsellor(appointment).note, BOOKING_NOTE)
 
@@ -174,6 +175,21 @@ class TestCounsellorTour(TourCase):
         added = Contact.search([("case_id", "in", self.open_cases.ids)]) - before
         self.assertEqual(len(added), 1)
         self.assertEqual(self.read_as_counsellor(added).notes, CONTACT_NOTE)
+
+
+@tagged("post_install", "-at_install")
+class TestBookingToCaseTour(TourCase):
+    def test_counsellor_turns_a_booking_into_a_case(self):
+        appointment = self.book(user=self.employee, note=BOOKING_NOTE)
+        vault_module._PROCESS_KEYS.clear()  # the browser has to unlock the vault itself
+        self.start_tour("/odoo", "vp_counsellor_booking_to_case", login="vp_b_counsellor")
+        case = appointment.case_id
+        self.assertTrue(case, "the booking did not become a case")
+        self.assertEqual(case.counsellor_id, self.counsellor)
+        self.assertEqual(case.intake_channel, appointment.channel)
+        self.assertEqual(self.read_as_counsellor(case).notes, BOOKING_NOTE)
+        # moved, not copied: the booking keeps no note of its own
+        self.assertFalse(self.read_as_counsellor(appointment).note)
 
 
 @tagged("post_install", "-at_install")

@@ -132,6 +132,9 @@ class VpAppointment(models.Model):
         "calendar.event", string="Calendar block", ondelete="set null", index="btree_not_null"
     )
     reminder_sent = fields.Boolean(copy=False, readonly=True)
+    # the language of the page the booking was made on: the booker's e-mails follow it
+    # (a public booker has no partner whose language could say it)
+    lang = fields.Char(string="Booking language", readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -212,7 +215,7 @@ class VpAppointment(models.Model):
         return self.partner_id.email_formatted if self.partner_id.email else self.contact_email
 
     def _booker_lang(self):
-        return self.partner_id.lang or self.env.lang or "en_US"
+        return self.lang or self.partner_id.lang or self.env.lang or "en_US"
 
     def _manage_url(self):
         """The link in e-mails: the portal page, or a public link with a new token.
@@ -340,6 +343,7 @@ class VpAppointment(models.Model):
                 "partner_id": booker.get("partner_id"),
                 "booker_email_key": keys.get("email"),
                 "booker_phone_key": keys.get("phone"),
+                "lang": self.env.lang,
                 # an account's address is its own; one typed on the public page first
                 # has to be confirmed by whoever reads that mailbox
                 "email_state": "pending" if public_email else ("confirmed" if email else "none"),
@@ -416,19 +420,20 @@ class VpAppointment(models.Model):
                 )
             )
 
-    def _move(self, start):
-        """Move to another free slot (by the booker); back to 'requested'."""
+    def _move(self, start, channel=None):
+        """Move to another free slot (by the booker), perhaps another channel; back to
+        'requested'."""
         self.ensure_one()
         appointment = self.sudo()
         if not appointment._is_changeable():
             raise UserError(self.env._("This appointment can no longer be changed."))
-        self._check_bookable(
-            appointment.profile_id, start, appointment.channel, exclude=appointment
-        )
+        channel = channel or appointment.channel
+        self._check_bookable(appointment.profile_id, start, channel, exclude=appointment)
         slot = booking_settings(self.env)["slot"]
         appointment.write(
             {
                 "start": start,
+                "channel": channel,
                 "stop": start + slot,
                 "state": "requested",
                 "proposed_start": False,

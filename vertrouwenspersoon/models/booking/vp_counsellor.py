@@ -342,19 +342,5 @@ class VpCounsellor(models.Model):
         window = (start, start)
         return start in self._free_slots(exclude=exclude, window=window)[self.id]
 
-    def _slots_by_day(self, slots):
-        """Group slots for display: [(day label, [(value, time label)])] in the calendar tz."""
-        self.ensure_one()
-        tz = pytz.timezone(self.sudo().resource_calendar_id.tz or "UTC")
-        days = []
-        last_date = None
-        for start in slots:
-            local = pytz.utc.localize(start).astimezone(tz)
-            if local.date() != last_date:  # one (slow) babel label per day, not per slot
-                last_date = local.date()
-                days.append((self._format_day(local), []))
-            days[-1][1].append((fields.Datetime.to_string(start), local.strftime("%H:%M")))
-        return days
-
     def _format_day(self, local):
         return format_date(local.date(), "EEEE d MMMM y", locale=self.env.lang or "en_US")

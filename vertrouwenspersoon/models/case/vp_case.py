@@ -11,6 +11,7 @@ from odoo.tools.sql import create_index
 
 from ...tools import vault_crypto as vc
 from ..res_users import counsellor_domain
+from ..vault.security_log_text import _lt
 from ..vault.vp_vault_drop_mixin import (
     DROP_PREFIX,
     VaultIntegrityError,
@@ -308,7 +309,7 @@ class VpCase(models.Model):
             if case.counsellor_id != self.env.user:
                 log._log(
                     "case_create",
-                    _(
+                    _lt(
                         "Case %(case)s created for %(user)s.",
                         case=case.name,
                         user=case.counsellor_id.name,
@@ -351,7 +352,7 @@ class VpCase(models.Model):
             # system code (sudo) may reassign, but never unnoticed by the counsellors
             self.env["vp.security.log"].sudo()._log(
                 "reassign",
-                _(
+                _lt(
                     "Case %(case)s was reassigned from %(old)s to %(new)s by system code.",
                     case=case.name,
                     old=previous[case.id],
@@ -487,7 +488,7 @@ class VpCase(models.Model):
                 "share",
                 user,
                 {"deputy_ids": [fields.Command.link(user.id)]},
-                _(
+                _lt(
                     "%(actor)s shared case %(case)s with %(user)s.",
                     actor=self.env.user.name,
                     case=case.name,
@@ -507,7 +508,7 @@ class VpCase(models.Model):
                 "revoke",
                 user,
                 {"deputy_ids": [fields.Command.unlink(user.id)]},
-                _(
+                _lt(
                     "%(actor)s revoked the access of %(user)s to case %(case)s.",
                     actor=self.env.user.name,
                     case=case.name,
@@ -526,7 +527,7 @@ class VpCase(models.Model):
             vals = {"counsellor_id": user.id}
             if user in case.deputy_ids:
                 vals["deputy_ids"] = [fields.Command.unlink(user.id)]
-            message = _(
+            message = _lt(
                 "%(actor)s handed case %(case)s over from %(old)s to %(new)s.",
                 actor=self.env.user.name,
                 case=case.name,
@@ -635,7 +636,7 @@ class VpCase(models.Model):
             # the reason is content (encrypted on the case); the log keeps none
             self.env["vp.security.log"].sudo()._log(
                 "retention_extend",
-                _(
+                _lt(
                     "Retention of case %(case)s extended to %(date)s.",
                     case=case.name,
                     date=new_date,
@@ -673,7 +674,7 @@ class VpCase(models.Model):
             )
             self.env["vp.security.log"].sudo()._log(
                 "retention_destroy",
-                _(
+                _lt(
                     "Content of case %(case)s destroyed on %(date)s (retention).",
                     case=case.name,
                     date=today,
@@ -843,7 +844,7 @@ class VpCaseVault(models.Model):
         for row in self._vault_foreign_keys():
             self.env["vp.security.log"].sudo()._log(
                 "vault_foreign_key",
-                self.env._(
+                _lt(
                     "Case %(case)s held a key for %(user)s, who is not its counsellor or a "
                     "deputy; it was removed and nothing new is encrypted for them.",
                     case=row.case_id.name,
@@ -881,7 +882,7 @@ class VpCaseVault(models.Model):
         if event == "share":
             vault = self.env["vp.vault"]._vault_of(user)
             if vault:
-                message = self.env._(
+                message = _lt(
                     "%(line)s Case key wrapped for key fingerprint %(fp)s.",
                     line=message,
                     fp=vault.fingerprint,

@@ -24,3 +24,22 @@ class IrHttp(models.AbstractModel):
         if request and vault_gate.stashed(request.httprequest).get("used"):
             response.headers["Cache-Control"] = "no-store"
         return result
+
+    def session_info(self):
+        info = super().session_info()
+        if not info.get("home_action_id") and self.env.uid:
+            info["home_action_id"] = self._vp_home_action_id()
+        return info
+
+    def _vp_home_action_id(self):
+        """Counsellors and report readers start on their own screen (not in the first app,
+        Discuss) unless the user has a home action of their own."""
+        user = self.env.user
+        for group, action in (
+            ("vertrouwenspersoon.group_vp_counsellor", "vp_case_dashboard_action_client"),
+            ("vertrouwenspersoon.group_vp_director", "vp_annual_report_action_director"),
+        ):
+            if user.has_group(group):
+                home = self.env.ref(f"vertrouwenspersoon.{action}", raise_if_not_found=False)
+                return home.id if home else False
+        return False

@@ -29,9 +29,23 @@ from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG as UNINSTALLI
 
 from . import vault_gate
 from .ir_attachment import BUNDLE_PREFIX
+from .security_log_text import _lt
 
 ADDON = "vertrouwenspersoon"
-
+# what a guarded change is called (English sources; translated by _label)
+LABELS = (
+    "View",
+    "Web asset",
+    "Installed module",
+    "Custom field",
+    "Server action",
+    "Record rule",
+    "Access right",
+    "Mail template",
+    "Automation rule",
+    "Audit-log rule",
+    "Compiled web assets",
+)
 
 VAULT_MODEL_SQL = "LIKE 'vp.%%'"
 
@@ -300,7 +314,7 @@ class VpConfigGuard(models.AbstractModel):
 
     @api.model
     def _label(self, label):
-        labels = {
+        labels = {  # the keys are LABELS
             "View": self.env._("View"),
             "Web asset": self.env._("Web asset"),
             "Installed module": self.env._("Installed module"),
@@ -360,15 +374,18 @@ class VpConfigGuard(models.AbstractModel):
         vault_gate.forget_checks(self.env.cr)
         names = ", ".join((r.display_name or str(r.id)) for r in records[:5])
         operations = {
-            "create": self.env._("created"),
-            "write": self.env._("changed"),
-            "unlink": self.env._("deleted"),
+            "create": _lt("created"),
+            "write": _lt("changed"),
+            "unlink": _lt("deleted"),
         }
+        # ``what`` comes translated for the actor: the line keeps its English source,
+        # so each counsellor reads it in their own language
+        sources = {self._label(label): label for label in LABELS}
         self.env["vp.security.log"].sudo()._log(
             "config_change",
-            self.env._(
+            _lt(
                 "%(what)s %(operation)s by %(user)s: %(names)s",
-                what=what,
+                what=_lt(sources[what]) if what in sources else what,
                 operation=operations[operation],
                 user=self.env.user.login,
                 names=names,

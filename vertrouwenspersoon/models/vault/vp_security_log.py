@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
+from . import security_log_text
+
 # Events that are not about one case: every counsellor sees them.
 GLOBAL_EVENTS = ("group_add", "group_remove")
 
@@ -75,6 +77,8 @@ class VpSecurityLog(models.Model):
     )
     case_id = fields.Many2one("vp.case", readonly=True, ondelete="set null", index=True)
     description = fields.Text(readonly=True)
+    # the line in the reader's language and time zone (see security_log_text)
+    message = fields.Text(compute="_compute_message")
     seq = fields.Integer(readonly=True, index=True, copy=False)
     payload = fields.Text(readonly=True, copy=False, groups="base.group_no_one")
     prev_hash = fields.Char(readonly=True, copy=False, groups="base.group_no_one")
@@ -113,6 +117,12 @@ class VpSecurityLog(models.Model):
             (GENESIS,),
         )
 
+    @api.depends("description")
+    @api.depends_context("lang", "uid")
+    def _compute_message(self):
+        for line in self:
+            line.message = security_log_text.render(self.env, line.description)
+
     def write(self, vals):  # pylint: disable=method-required-super
         raise AccessError(self.env._("The security log is append-only."))
 
@@ -123,7 +133,10 @@ class VpSecurityLog(models.Model):
 
     @api.model
     def _log(self, event, description, case=None, user=None):
-        """Append one line to the chain. Call as ``env["vp.security.log"].sudo()._log(...)``."""
+        """Append one line to the chain. Call as ``env["vp.security.log"].sudo()._log(...)``
+        with ``description`` an ``_lt(...)`` of security_log_text: every reader gets it in
+        their own language."""
+        description = security_log_text.encode(description)
         cr = self.env.cr
         # The one-row head table serialises appends: a concurrent append that committed
         # after this transaction began makes this UPDATE a serialization failure, which

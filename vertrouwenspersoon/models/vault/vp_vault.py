@@ -28,6 +28,7 @@ from odoo.http import request
 from ...tools import vault_crypto as vc
 from ..res_users import COUNSELLOR_GROUP
 from . import vault_gate
+from .security_log_text import _lt
 from .vp_security_log import GENESIS, PRIVATE_EVENTS, entry_hash
 
 _logger = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ class VpVault(models.Model):
                 if vault.public_key and vault.public_key != vals["public_key"]:
                     self._log(
                         "vault_key_changed",
-                        self.env._(
+                        _lt(
                             "The public key of %(user)s was changed (old fingerprint %(fp)s).",
                             user=vault.user_id.name,
                             fp=vault.fingerprint,
@@ -254,7 +255,7 @@ class VpVault(models.Model):
         )
         self._log(
             "vault_setup",
-            self.env._(
+            _lt(
                 "%(user)s set up a vault (fingerprint %(fp)s).",
                 user=self.env.user.name,
                 fp=vault.fingerprint,
@@ -280,7 +281,7 @@ class VpVault(models.Model):
         )
         self._log(
             "vault_recovery_code",
-            self.env._("%s issued a new vault recovery code.", self.env.user.name),
+            _lt("%s issued a new vault recovery code.", self.env.user.name),
             user=self.env.user,
         )
         return code
@@ -336,7 +337,7 @@ class VpVault(models.Model):
         self.sudo().write(vals)
         self._log(
             "vault_unlock_failed",
-            self.env._(
+            _lt(
                 "Wrong vault passphrase or recovery code for %(user)s (%(n)s in a row).",
                 user=self.user_id.name,
                 n=failures,
@@ -368,7 +369,7 @@ class VpVault(models.Model):
             # the stored public key no longer belongs to this private key: swapped
             self._log(
                 "vault_key_changed",
-                self.env._(
+                _lt(
                     "The stored public key of %(user)s does not match the private key: "
                     "it was replaced outside the vault.",
                     user=self.user_id.name,
@@ -541,7 +542,9 @@ class VpVault(models.Model):
         ]
         logs = self.env["vp.security.log"].sudo().search(domain, order="date desc", limit=50)
         return [
-            {"date": log.date, "event": log.event, "description": log.description} for log in logs
+            # in the reader's language, whoever wrote the line
+            {"date": log.date, "event": log.event, "description": log.message}
+            for log in logs
         ]
 
     @api.model
@@ -579,7 +582,7 @@ class VpVault(models.Model):
         )
         self._log(
             "vault_passphrase_changed",
-            self.env._("%s changed the vault passphrase.", self.env.user.name),
+            _lt("%s changed the vault passphrase.", self.env.user.name),
             user=self.env.user,
         )
         return private
@@ -607,7 +610,7 @@ class VpVault(models.Model):
         )
         self._log(
             "vault_recovered",
-            self.env._(
+            _lt(
                 "%s used the recovery code and chose a new vault passphrase.",
                 self.env.user.name,
             ),
@@ -859,7 +862,7 @@ class VpVault(models.Model):
             )
             for line in logged:
                 alerts.append(
-                    self._alert("config", line.description, line.date, line.actor_id.login or "")
+                    self._alert("config", line.message, line.date, line.actor_id.login or "")
                 )
         keys = self._colleague_fingerprints()
         for uid, fingerprint in (state.get("keys") or {}).items():
@@ -902,7 +905,7 @@ class VpVault(models.Model):
                 )
             self._log(
                 "config_accepted",
-                self.env._(
+                _lt(
                     "%(user)s saw %(n)s changes and unlocked the vault.",
                     user=self.env.user.name,
                     n=len(alerts),
@@ -942,7 +945,7 @@ class VpVault(models.Model):
             return  # the change itself is in the log and shows at the next unlock
         self._log(
             "config_lock",
-            self.env._(
+            _lt(
                 "The vault of %s locked itself: configuration that runs in counsellors' "
                 "requests changed while it was unlocked.",
                 self.user_id.name,

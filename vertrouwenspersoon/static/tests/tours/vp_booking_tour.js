@@ -1,5 +1,6 @@
 /** @odoo-module **/
-// An employee with a portal account books with a note, moves and cancels the appointment.
+// An employee with a portal account books with a note in the slot picker, moves the
+// appointment (another time, another channel) and cancels it (asked once).
 // tests/test_tours.py runs it on a desktop and on a phone-sized screen, then checks what
 // was stored (the typed note, the moved time, the cancellation).
 import { registry } from "@web/core/registry";
@@ -34,13 +35,33 @@ registry.category("web_tour.tours").add("vp_portal_book_move_cancel", {
         },
         noSidewaysScrolling("form button[type=submit]"),
         {
+            content: "the slot picker shows the first week with free times",
+            trigger: "fieldset#vp_slots fieldset.o_vp_day legend",
+        },
+        {
+            content: "page to the next week (a plain link)",
+            trigger: "a.o_vp_week_next",
+            run: "click",
+        },
+        {
+            content: "and back to the first week",
+            trigger: "a.o_vp_week_prev",
+            run: "click",
+        },
+        noSidewaysScrolling("fieldset.o_vp_day label.o_vp_slot"),
+        {
+            content: "choose the first free time",
+            trigger: "fieldset.o_vp_day:first label.o_vp_slot:first",
+            run: "click",
+        },
+        {
+            content: "the time is chosen",
+            trigger: "input[name=start]:checked + label.o_vp_slot",
+        },
+        {
             content: "meet by video",
             trigger: "select[name=channel]",
             run: "select video",
-        },
-        {
-            content: "the first free time is chosen",
-            trigger: "select[name=start]:has(option:checked)",
         },
         {
             content: "type a note for the counsellor",
@@ -63,9 +84,18 @@ registry.category("web_tour.tours").add("vp_portal_book_move_cancel", {
             run: "click",
         },
         {
-            content: "moving asks no note again",
-            trigger: "form:not(:has(textarea[name=note])) select[name=start]",
-            run: "selectByIndex 1",
+            content: "moving shows the current time and channel",
+            trigger: ".o_vp_current:contains(Video call)",
+        },
+        {
+            content: "moving asks no note again: choose another time",
+            trigger: "form:not(:has(textarea[name=note])) fieldset.o_vp_day:first label.o_vp_slot:eq(1)",
+            run: "click",
+        },
+        {
+            content: "and talk by phone instead",
+            trigger: "select[name=channel]",
+            run: "select phone",
         },
         {
             content: "confirm the new time",
@@ -78,6 +108,16 @@ registry.category("web_tour.tours").add("vp_portal_book_move_cancel", {
         },
         {
             content: "cancel it",
+            trigger: "a.o_vp_cancel",
+            run: "click",
+        },
+        {
+            content: "cancelling asks once",
+            trigger: "h2:contains(Cancel this appointment?)",
+        },
+        noSidewaysScrolling("form[action$='/cancel'] button[type=submit]"),
+        {
+            content: "yes, cancel it",
             trigger: "form[action$='/cancel'] button[type=submit]",
             run: "click",
         },
@@ -85,10 +125,24 @@ registry.category("web_tour.tours").add("vp_portal_book_move_cancel", {
             content: "the appointment is cancelled and can no longer be changed",
             trigger: ".alert[role=status]:contains(cancelled)",
             run() {
-                if (document.querySelector("a[href$='/move'], form[action$='/cancel']")) {
+                if (document.querySelector("a[href$='/move'], a.o_vp_cancel")) {
                     throw new Error("a cancelled appointment still offers to move or cancel");
                 }
             },
+        },
+        {
+            content: "a way back to the start page",
+            trigger: "a.o_vp_back_home",
+            run: "click",
+        },
+        {
+            content: "the cancelled appointment is kept aside, with its counsellor",
+            trigger: "details.o_vp_earlier summary",
+            run: "click",
+        },
+        {
+            content: "the cancelled appointment names its counsellor",
+            trigger: "details.o_vp_earlier[open] .o_vp_list_counsellor:contains(Anna Counsellor)",
         },
     ],
 });

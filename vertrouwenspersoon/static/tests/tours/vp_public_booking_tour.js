@@ -12,7 +12,12 @@ registry.category("web_tour.tours").add("vp_public_book_phone_only", {
             run: "click",
         },
         {
-            content: "a first name is enough",
+            content: "choose the first free time in the slot picker",
+            trigger: "fieldset.o_vp_day:first label.o_vp_slot:first",
+            run: "click",
+        },
+        {
+            content: "a first name (or a pseudonym) is enough",
             trigger: "input[name=contact_name]",
             run: "edit Sam",
         },
