@@ -1,0 +1,1 @@
+# Code without the ORM (DESIGN.md section 3).
