@@ -3,6 +3,7 @@ contents, page numbers, the rule next to the first table, charts, and a workbook
 numbers are numbers. Real PDF (wkhtmltopdf, read back with pdftotext) and real XLSX."""
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -241,3 +242,45 @@ class TestReportFormatAndChart(TransactionCase):
         texts = root.xpath("//s:text/text()", namespaces=ns)
         self.assertIn("< 5: few", texts)
         self.assertIn("x: hidden", texts)
+
+
+@tagged("post_install", "-at_install")
+class TestDemoOrganisation(TransactionCase):
+    """With demo data (`make run`, `make test`): the demo organisation is large enough
+    for a report of real figures, and its generated cases are real vault cases."""
+
+    def setUp(self):
+        super().setUp()
+        self.report = self.env.ref(
+            "vertrouwenspersoon.vp_annual_report_demo_last_year", raise_if_not_found=False
+        )
+        if not self.report:
+            self.skipTest("demo data not installed")
+
+    def test_most_cells_of_the_demo_report_are_published(self):
+        self.assertEqual(self.report.state, "published")
+        figures = json.loads(self.report.figures_json)
+        year = figures["years"][-1]
+        cells = [row["cells"][year] for table in figures["tables"] for row in table["rows"]]
+        published = [cell for cell in cells if cell["v"] is not None]
+        self.assertGreater(len(published), 2 * len(cells) / 3, cells)
+        for year in figures["years"]:
+            self.assertGreaterEqual(figures["headline"][year]["new"]["v"], 80)
+        self.assertGreaterEqual(self.env["hr.employee"].search_count([]), 300)
+
+    def test_generated_cases_are_vault_cases(self):
+        self.env.cr.execute(
+            """
+            SELECT count(*) FILTER (WHERE destroyed_date IS NULL),
+                   count(*) FILTER (WHERE destroyed_date IS NULL
+                                      AND melder_name_enc LIKE 'vp1%%'),
+                   count(*) FILTER (WHERE destroyed_date IS NOT NULL
+                                      AND melder_name_enc IS NOT NULL)
+              FROM vp_case
+             WHERE melder_name_enc IS NOT NULL OR destroyed_date IS NOT NULL
+            """
+        )
+        kept, encrypted, destroyed_with_content = self.env.cr.fetchone()
+        self.assertGreater(kept, 20)
+        self.assertEqual(kept, encrypted)  # content only as ciphertext
+        self.assertEqual(destroyed_with_content, 0)  # past retention: metadata only
