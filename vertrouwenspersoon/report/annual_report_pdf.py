@@ -44,9 +44,8 @@ class IrActionsReport(models.Model):
         second = render(
             report_ref, dict(data or {}, vp_toc_pages={doc.id: pages}), res_ids=doc.ids
         )[doc.id]["stream"]
-        page_of = doc.env._("Page %(page)s of %(pages)s")
         return report_pdf.stamp_footer(
             second.getvalue(),
             f"{doc._report_title()} - {doc.company_id.name}",
-            lambda page, total: page_of % {"page": page, "pages": total},
+            lambda page, total: doc.env._("Page %(page)s of %(pages)s", page=page, pages=total),
         )
