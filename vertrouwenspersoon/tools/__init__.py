@@ -1,1 +1,1 @@
-# Code without the ORM (DESIGN.md section 3).
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
