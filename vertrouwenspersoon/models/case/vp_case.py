@@ -1109,7 +1109,7 @@ class VpCaseLegacyColumns(models.Model):
 # Cases whose retention period is over are created as the retention cron leaves them:
 # metadata only. The others get encrypted content, like every case.
 
-FIRST_NAMES = [
+DEMO_FIRST_NAMES = [
     "Anna",
     "Bram",
     "Chantal",
@@ -1155,7 +1155,7 @@ FIRST_NAMES = [
     "Stijn",
     "Tamara",
 ]
-LAST_NAMES = [
+DEMO_LAST_NAMES = [
     "de Jong",
     "Jansen",
     "de Vries",
@@ -1189,7 +1189,7 @@ LAST_NAMES = [
     "Postma",
     "Kuiper",
 ]
-JOBS = {
+DEMO_JOBS = {
     "dept_zorg": ["Carer", "Nurse", "Care Assistant", "Senior Nurse"],
     "dept_facilitair": ["Facility Employee", "Cook", "Cleaner", "Driver"],
     "dept_po": ["HR Adviser", "Payroll Administrator"],
@@ -1199,7 +1199,7 @@ JOBS = {
 }
 # relative frequency of the classifying values: a care organisation with a lot of
 # aggression from clients, most reports by employees about colleagues and managers
-CATEGORIES = {
+DEMO_CATEGORIES = {
     "vp_category_aggression": 30,
     "vp_category_bullying": 22,
     "vp_category_intimidation": 16,
@@ -1208,10 +1208,10 @@ CATEGORIES = {
     "vp_category_discrimination": 8,
     "vp_category_other": 3,
 }
-REPORTER_TYPES = {"employee": 72, "temp": 12, "intern": 7, "former": 6, "secondee": 3}
-ACCUSED_ROLES = {"colleague": 37, "manager": 28, "client": 28, "subordinate": 7}
-ROUTES = {"listening": 45, "informal": 40, "formal_complaint": 11, "police_report": 4}
-REFERRALS = {
+DEMO_REPORTER_TYPES = {"employee": 72, "temp": 12, "intern": 7, "former": 6, "secondee": 3}
+DEMO_ACCUSED_ROLES = {"colleague": 37, "manager": 28, "client": 28, "subordinate": 7}
+DEMO_ROUTES = {"listening": 45, "informal": 40, "formal_complaint": 11, "police_report": 4}
+DEMO_REFERRALS = {
     "": 52,
     "vp_referral_company_doctor": 16,
     "vp_referral_social_work": 12,
@@ -1220,20 +1220,20 @@ REFERRALS = {
     "vp_referral_victim_support": 6,
     "vp_referral_mediator": 3,
 }
-OUTCOMES = {
+DEMO_OUTCOMES = {
     "resolved": 46,
     "partly_resolved": 24,
     "referred": 12,
     "not_resolved": 10,
     "withdrawn": 8,
 }
-CHANNELS = {"in_person": 45, "phone": 35, "video": 12, "email": 8}
-DURATIONS = {"lt_1m": 25, "m1_6": 40, "m6_12": 20, "gt_1y": 15}
-AVATAR_SVG = (
+DEMO_CHANNELS = {"in_person": 45, "phone": 35, "video": 12, "email": 8}
+DEMO_DURATIONS = {"lt_1m": 25, "m1_6": 40, "m6_12": 20, "gt_1y": 15}
+DEMO_AVATAR_SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="180" height="180">'
     b'<rect width="180" height="180" fill="#7db06e"/></svg>'
 )
-ACCOUNTS = (
+DEMO_ACCOUNTS = (
     "Melder beschrijft herhaalde incidenten op de afdeling en wil eerst haar verhaal kwijt.",
     "Melder voelt zich buitengesloten in het team en twijfelt of hij iets moet ondernemen.",
     "Melder werd tijdens een dienst uitgescholden en bedreigd en zoekt steun bij de opvang.",
@@ -1255,13 +1255,13 @@ class VpCaseDemo(models.Model):
         rng = random.Random(seed)
         company = self.env.ref("base.main_company")
         departments = [
-            (self.env.ref(f"vertrouwenspersoon.{xmlid}"), jobs) for xmlid, jobs in JOBS.items()
+            (self.env.ref(f"vertrouwenspersoon.{xmlid}"), jobs) for xmlid, jobs in DEMO_JOBS.items()
         ]
         weights = [70, 12, 4, 3, 3, 2]  # most people work in care
         vals_list = []
         for _n in range(count):
             department, jobs = rng.choices(departments, weights)[0]
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            first, last = rng.choice(DEMO_FIRST_NAMES), rng.choice(DEMO_LAST_NAMES)
             vals_list.append(
                 {
                     "name": f"{first} {last}",
@@ -1278,7 +1278,7 @@ class VpCaseDemo(models.Model):
             .with_context(tracking_disable=True)
             .create([{"name": vals["name"], "company_id": company.id} for vals in vals_list])
         )
-        avatar = base64.b64encode(AVATAR_SVG)
+        avatar = base64.b64encode(DEMO_AVATAR_SVG)
         for vals, partner in zip(vals_list, partners, strict=True):
             vals.update(work_contact_id=partner.id, image_1920=avatar)
         return self.env["hr.employee"].sudo().with_context(tracking_disable=True).create(vals_list)
@@ -1319,18 +1319,18 @@ class VpCaseDemo(models.Model):
         return created
 
     def _vp_demo_case_values(self, rng, counsellor, intake, today, retention, ref):
-        categories = {_pick(rng, CATEGORIES)}
+        categories = {_pick(rng, DEMO_CATEGORIES)}
         if rng.random() < 0.18:  # some cases concern two kinds of behaviour
-            categories.add(_pick(rng, CATEGORIES))
-        referrals = {_pick(rng, REFERRALS)} - {""}
+            categories.add(_pick(rng, DEMO_CATEGORIES))
+        referrals = {_pick(rng, DEMO_REFERRALS)} - {""}
         values = {
             "counsellor_id": counsellor.id,
             "date_intake": intake,
-            "intake_channel": _pick(rng, CHANNELS),
-            "reporter_type": _pick(rng, REPORTER_TYPES),
-            "accused_role": _pick(rng, ACCUSED_ROLES),
-            "behaviour_duration": _pick(rng, DURATIONS),
-            "route": _pick(rng, ROUTES),
+            "intake_channel": _pick(rng, DEMO_CHANNELS),
+            "reporter_type": _pick(rng, DEMO_REPORTER_TYPES),
+            "accused_role": _pick(rng, DEMO_ACCUSED_ROLES),
+            "behaviour_duration": _pick(rng, DEMO_DURATIONS),
+            "route": _pick(rng, DEMO_ROUTES),
             "category_ids": [
                 fields.Command.set([ref(f"vertrouwenspersoon.{c}").id for c in categories])
             ],
@@ -1342,7 +1342,7 @@ class VpCaseDemo(models.Model):
         if closed < today - timedelta(days=10) and rng.random() < 0.93:
             values.update(
                 state="closed",
-                outcome=_pick(rng, OUTCOMES),
+                outcome=_pick(rng, DEMO_OUTCOMES),
                 date_closed=closed,
                 retention_date=closed + retention,
             )
@@ -1354,7 +1354,7 @@ class VpCaseDemo(models.Model):
             values["state"] = rng.choice(["intake", "guidance", "guidance", "aftercare"])
         values.update(
             melder_name=f"Melder {rng.randint(100, 999)}",
-            description=rng.choice(ACCOUNTS),
+            description=rng.choice(DEMO_ACCOUNTS),
         )
         return values
 
@@ -1377,7 +1377,7 @@ class VpCaseDemo(models.Model):
                         "case_id": case.id,
                         "date": moment,
                         "duration": rng.choice([0.5, 0.75, 1.0, 1.0, 1.5]),
-                        "channel": _pick(rng, CHANNELS),
+                        "channel": _pick(rng, DEMO_CHANNELS),
                     }
                 )
         return (
