@@ -36,7 +36,7 @@ class IrAttachment(models.Model):
         guard = self.env["vp.config.guard"]
         if guard._installing():
             return
-        if any((url or "").startswith(BUNDLE_PREFIX) for url in urls) and not (_builder_on_stack()):
+        if any((url or "").startswith(BUNDLE_PREFIX) for url in urls) and not _builder_on_stack():
             guard._refuse(self.env._("Compiled web assets"))
 
     @api.model_create_multi
