@@ -895,7 +895,7 @@ class VpAnnualReport(models.Model):
         users = group.users.filtered(lambda u: u.company_id == self.company_id)
         return sorted(users.mapped("name"))
 
-    def _sections(self, figures):
+    def _sections(self, figures, numbered=True):
         """Sections of the document in order: (anchor, title), for the contents."""
         sections = [
             (field, self._fields[field].get_description(self.env)["string"])
@@ -911,12 +911,18 @@ class VpAnnualReport(models.Model):
         sections.append(("awareness", self.env._("Awareness activities")))
         if figures["signals"]:
             sections.append(("signals", self.env._("Signals sent to the board during the year")))
+        if not numbered:
+            return sections
         return [
             (anchor, f"{number}. {title}") for number, (anchor, title) in enumerate(sections, 1)
         ]
 
-    def _render_values(self):
-        """Everything the PDF, the screen and the workbook show, in the report language."""
+    def _render_values(self, numbered=True):
+        """Everything the PDF, the screen and the workbook show, in the report language.
+
+        :param numbered: section numbers in the headings, as in the contents of the PDF
+            (the Figures tab of the form has no contents, so no numbers).
+        """
         self.ensure_one()
         lang = self._report_lang()
         report = self.with_context(lang=lang)
@@ -933,7 +939,7 @@ class VpAnnualReport(models.Model):
             "legend": report._chart_legend(figures["threshold"]),
             "chart": lambda table: report._chart(table, figures),
             "sections": sections,
-            "heading": dict(sections).get,
+            "heading": dict(sections if numbered else report._sections(figures, False)).get,
             "counsellors": report._cover_counsellors(),
             "cell": lambda value: fmt.cell(value, lang),
             "num": lambda value: fmt.number(value, lang),
@@ -958,7 +964,7 @@ class VpAnnualReport(models.Model):
                 .with_context(lang=lang)
                 ._render(
                     "vertrouwenspersoon.vp_annual_report_figures",
-                    {"values": rec._render_values()},
+                    {"values": rec._render_values(numbered=False)},
                 )
             )
             rec.figures_html = Markup(html)
