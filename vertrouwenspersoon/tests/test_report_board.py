@@ -285,3 +285,28 @@ class TestDemoOrganisation(TransactionCase):
         self.assertGreater(kept, 20)
         self.assertEqual(kept, encrypted)  # content only as ciphertext
         self.assertEqual(destroyed_with_content, 0)  # past retention: metadata only
+
+
+@tagged("post_install", "-at_install")
+class TestReportTitleAndCover(ReportUsersMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_report_users()
+        cls.counsellor.name = "Marieke Jansen"
+
+    def test_one_counsellor_report_names_that_counsellor_only(self):
+        report = self._new_report(scope="counsellor", counsellor_id=self.counsellor.id)
+        self.assertEqual(report._cover_counsellors(), ["Marieke Jansen"])
+        self.assertIn(" - Marieke Jansen - ", report._report_file_name())
+
+    def test_organisation_report_names_every_counsellor_of_the_company(self):
+        report = self._new_report()
+        self.assertIn("Marieke Jansen", report._cover_counsellors())
+        self.assertIn(self.counsellor2.name, report._cover_counsellors())
+        self.assertNotIn(self.director.name, report._cover_counsellors())
+
+    def test_title_carries_the_version(self):
+        report = self._new_report(version=2)
+        with patch.object(type(report), "_report_lang", lambda rec: "en_US"):
+            self.assertEqual(report._report_title(), f"Annual report {YEAR} (v2)")
