@@ -5,14 +5,22 @@
     PORT=8069 python3 scripts/screenshots.py [output folder, default docs/screenshots]
 
 Needs headless Chromium with its driver (Debian: chromium, chromium-driver) and
-selenium (pip). Logs in as the demo users that `make run` prints.
+selenium (pip). Logs in as the demo users that `make run` prints. The picture of the
+annual report PDF needs poppler-utils (pdftotext, pdftoppm) and Pillow; wkhtmltopdf
+fetches the report's stylesheets from the system parameter `report.url` (else
+`web.base.url`), which must point at this PORT.
 """
 
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import requests
+from PIL import Image
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
@@ -20,10 +28,17 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = f"http://localhost:{os.environ.get('PORT', '8069')}"
+DATABASE = os.environ.get("VP_DEMO_DB", "vp_demo")
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
 
 # (file name, login, path, css selector to wait for)
 SHOTS = [
+    (
+        "counsellor-dashboard.png",
+        "vp-intern",
+        "/odoo/action-vertrouwenspersoon.vp_case_dashboard_action_client",
+        ".o_vp_dashboard_card",
+    ),
     (
         "counsellor-cases.png",
         "vp-intern",
@@ -76,8 +91,60 @@ def login(driver, user):
     time.sleep(2)
 
 
+def report_pdf_pages(name="director-annual-report-pdf.png"):
+    """The cover and the key-figures page of the published annual report, side by side,
+    as the director downloads it."""
+    if not (shutil.which("pdftotext") and shutil.which("pdftoppm")):
+        print(f"{name}: pdftotext/pdftoppm (poppler-utils) not installed", file=sys.stderr)
+        return
+    session = requests.Session()
+    session.post(
+        f"{BASE}/web/session/authenticate",
+        json={"params": {"db": DATABASE, "login": "directeur", "password": "directeur"}},
+        timeout=60,
+    ).raise_for_status()
+    found = session.post(
+        f"{BASE}/web/dataset/call_kw/vp.annual.report/search_read",
+        json={
+            "params": {
+                "model": "vp.annual.report",
+                "method": "search_read",
+                "args": [[("state", "=", "published")], ["id"]],
+                "kwargs": {"limit": 1, "order": "year desc"},
+            }
+        },
+        timeout=60,
+    ).json()["result"]
+    pdf = session.get(
+        f"{BASE}/report/pdf/vertrouwenspersoon.vp_annual_report_pdf/{found[0]['id']}", timeout=300
+    ).content
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "report.pdf")
+        path.write_bytes(pdf)
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True
+        ).stdout.decode()
+        pages = text.split("\f")
+        figures = next(i for i, page in enumerate(pages, 1) if "Leeswijzer" in page)
+        images = []
+        for number in (1, figures):
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "70", "-f", str(number), "-l", str(number)]
+                + ["-singlefile", str(path), str(Path(tmp, f"p{number}"))],
+                check=True,
+            )
+            images.append(Image.open(Path(tmp, f"p{number}.png")).convert("RGB"))
+        width, height = images[0].size
+        sheet = Image.new("RGB", (width * 2 + 30, height + 20), "#d9d9d9")
+        for index, image in enumerate(images):
+            sheet.paste(image, (10 + index * (width + 10), 10))
+        sheet.save(OUT / name)
+    print(OUT / name)
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
+    report_pdf_pages()
     for name, user, path, selector in SHOTS:
         driver = browser()  # a fresh browser per shot: no session carried over
         try:

@@ -86,6 +86,7 @@
         "demo/vp_case_demo.xml",
         "demo/vp_time_demo.xml",
         "demo/appointment_demo.xml",
+        "demo/vp_case_volume_demo.xml",
         "demo/vp_report_demo.xml",
     ],
 }

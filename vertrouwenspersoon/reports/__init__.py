@@ -4,3 +4,4 @@ from . import vp_annual_report_xlsx
 from . import vp_annual_report_pdf
 from . import vp_case_inzage_document
 from . import vp_time_statement_xlsx
+from . import ir_actions_report

@@ -12,4 +12,10 @@ class VpAnnualReportPdf(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         docs = self.env["vp.annual.report"].browse(docids)
         docs.check_access("read")
-        return {"doc_ids": docids, "doc_model": "vp.annual.report", "docs": docs}
+        return {
+            "doc_ids": docids,
+            "doc_model": "vp.annual.report",
+            "docs": docs,
+            # page of every section per report, for the contents (ir_actions_report.py)
+            "toc_pages": (data or {}).get("vp_toc_pages") or {},
+        }

@@ -35,3 +35,4 @@ from . import test_security_log_language
 from . import test_dutch_address
 from . import test_slot_picker
 from . import test_backend_entry
+from . import test_report_board

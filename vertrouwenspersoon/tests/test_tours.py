@@ -11,6 +11,7 @@ import os
 import re
 import unittest
 from datetime import timedelta
+from unittest.mock import patch
 
 from lxml import etree
 
@@ -203,7 +204,33 @@ class TestDirectorTour(TourCase):
         )
         report = self.env["vp.annual.report"].with_user(self.counsellor).create({"year": 2019})
         report.action_publish()
-        self.start_tour("/odoo", "vp_director_reads_report", login=director.login)
+        Reports = type(self.env["ir.actions.report"])
+        downloads = []
+
+        def recorder(name):
+            original = getattr(Reports, name)
+
+            def render(actions, report_ref, *args, **kwargs):
+                result = original(actions, report_ref, *args, **kwargs)
+                ids = args[0] if args else kwargs.get("res_ids", kwargs.get("docids"))
+                downloads.append((name, actions.env.uid, list(ids or []), result[1]))
+                return result
+
+            return patch.object(Reports, name, render)
+
+        with recorder("_render_qweb_pdf"), recorder("_render_xlsx"):
+            self.start_tour("/odoo", "vp_director_reads_report", login=director.login)
+        # both files were made for the director, of this report (under test Odoo
+        # answers the PDF download with the report's HTML: wkhtmltopdf would wait for
+        # this very server)
+        self.assertEqual(
+            sorted((name, uid, ids) for name, uid, ids, _kind in downloads),
+            [
+                ("_render_qweb_pdf", director.id, report.ids),
+                ("_render_xlsx", director.id, report.ids),
+            ],
+        )
+        self.assertIn(("_render_xlsx", "xlsx"), [(d[0], d[3]) for d in downloads])
 
 
 @tagged("post_install", "-at_install")

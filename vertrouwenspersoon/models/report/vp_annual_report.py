@@ -1,14 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-import base64
 import json
 from datetime import date
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ...tools import report_chart as chart
+from ...tools import report_format as fmt
 from ...tools import report_linked as rl
 from ...tools import report_suppression as rs
 
@@ -109,10 +110,21 @@ class VpAnnualReport(models.Model):
     @api.depends("year", "version")
     def _compute_name(self):
         for rec in self:
-            name = self.env._("Annual report %(year)s", year=rec.year)
-            if rec.version > 1:
-                name += f" (v{rec.version})"
-            rec.name = name
+            rec.name = rec._report_title()
+
+    def _report_title(self):
+        """'Jaarverslag 2025': the title in the organisation's language, at any time.
+
+        The stored name keeps the language of the day the report was made; the PDF,
+        the workbook and their file names use this title.
+        """
+        self.ensure_one()
+        title = self.with_context(lang=self._report_lang()).env._(
+            "Annual report %(year)s", year=self.year
+        )
+        if self.version > 1:
+            title += f" (v{self.version})"
+        return title
 
     @api.constrains("threshold")
     def _check_threshold(self):
@@ -392,6 +404,45 @@ class VpAnnualReport(models.Model):
                 }
         return labels
 
+    def _special_row_labels(self):
+        """(labels of the 'nothing recorded' rows per table, labels of computed rows)."""
+        _ = self.with_context(lang=self._report_lang()).env._
+        none_labels = {
+            "category": _("No category recorded"),
+            "referral": _("No referral"),
+            "outcome": _("Unknown"),
+            "reporter_type": _("Not recorded"),
+            "accused_role": _("Not recorded"),
+            "route": _("Not recorded"),
+        }
+        return none_labels, {"open": _("Still open on 31 December")}
+
+    def _relabel(self, figures):
+        """Row labels of the frozen figures in the report language, by row key.
+
+        Labels are words, not figures: a report published before the organisation's
+        language was loaded still reads in that language.
+        """
+        labels = self._query_row_labels()
+        none_labels, extra_labels = self._special_row_labels()
+        for table in figures["tables"]:
+            key = table["key"]
+            for row in table["rows"]:
+                row_key = row["key"]
+                label = labels.get(key, {}).get(row_key) or extra_labels.get(row_key)
+                if not label and row_key in ("none", "unknown"):
+                    label = none_labels[key]
+                row["label"] = label or row["label"]
+        for section, field in (
+            ("time", ("vp.time.entry", "activity_type")),
+            ("budget", ("vp.budget", "cost_category")),
+            ("awareness", ("vp.awareness", "audience")),
+        ):
+            names = self._selection_labels(*field)
+            for row in figures.get(section, {}).get("rows", []):
+                row["label"] = names.get(row["key"], row["label"])
+        return figures
+
     def _query_contacts(self, year):
         Contact = self._model("vp.case.contact")
         if Contact is None:
@@ -476,10 +527,26 @@ class VpAnnualReport(models.Model):
     # ------------------------------------------------------------------ figures
 
     def _report_lang(self):
-        langs = self.env["res.lang"].sudo().search([("active", "=", True)]).mapped("code")
+        """The organisation's language, whoever reads: the report is one document.
+
+        The company's own language when it was chosen (English is every partner's
+        default, not a choice), else Dutch when installed, else English.
+        """
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        company_lang = self.company_id.partner_id.lang or self.env.company.partner_id.lang
+        if company_lang in langs and company_lang != "en_US":
+            return company_lang
         if "nl_NL" in langs:
             return "nl_NL"
-        return self.env.lang or "en_US"
+        return "en_US" if "en_US" in langs or not langs else langs[0]
+
+    def _report_file_name(self):
+        """File name of the PDF and XLSX: 'Jaarverslag 2025 - Zorggroep De Linde'."""
+        self.ensure_one()
+        name = self._report_title()
+        if self.scope == "counsellor":
+            name += f" - {self.counsellor_id.name}"
+        return f"{name} - {self.company_id.name}"
 
     def _scope_key(self):
         return rl.ORG if self.scope == "company" else str(self.counsellor_id.id)
@@ -604,15 +671,7 @@ class VpAnnualReport(models.Model):
             str(year): {"new": columns[year]["new"], "carried": columns[year]["carried"]}
             for year in years
         }
-        none_labels = {
-            "category": self.env._("No category recorded"),
-            "referral": self.env._("No referral"),
-            "outcome": self.env._("Unknown"),
-            "reporter_type": self.env._("Not recorded"),
-            "accused_role": self.env._("Not recorded"),
-            "route": self.env._("Not recorded"),
-        }
-        extra_labels = {"open": self.env._("Still open on 31 December")}
+        none_labels, extra_labels = self._special_row_labels()
         zero = rs.published_cell(0, rs.PUBLISHED, threshold)
         tables = []
         for key, mode in COUNT_TABLES:
@@ -803,51 +862,84 @@ class VpAnnualReport(models.Model):
             t=threshold,
         )
 
-    def _chart_svg(self, table, year):
-        """A horizontal bar chart of one table for one year, as a data URI (SVG).
-
-        Only published cells get a bar; hidden cells are labelled, never drawn.
-        """
-        rows = table["rows"]
-        values = [row["cells"][year]["v"] or 0 for row in rows]
-        peak = max(values + [1])
-        bar_area, label_w, row_h = 260, 230, 22
-        height = row_h * len(rows) + 10
-        parts = [
-            (
-                f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_area + 60}" '
-                f'height="{height}" font-family="Helvetica, Arial, sans-serif" '
-                'font-size="11">'
-            )
-        ]
-        for i, row in enumerate(rows):
-            cell = row["cells"][year]
-            y = 5 + i * row_h
-            parts.append(
-                f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">'
-                f"{escape(row['label'][:40])}</text>"
-            )
-            width = int(bar_area * (cell["v"] or 0) / peak)
-            if cell["v"]:
-                parts.append(
-                    f'<rect x="{label_w}" y="{y + 3}" width="{width}" height="{row_h - 6}" '
-                    'fill="#2e6f8e"/>'
-                )
-            parts.append(f'<text x="{label_w + width + 4}" y="{y + 15}">{escape(cell["d"])}</text>')
-        parts.append("</svg>")
-        svg = "".join(parts).encode()
-        return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
-
-    def _render_values(self):
-        self.ensure_one()
-        figures = self._get_figures()
+    def _chart_legend(self, threshold):
         return {
-            "doc": self,
+            "small": self.env._(
+                "< %(t)s: 1 to %(max)s, not shown exactly", t=threshold, max=threshold - 1
+            ),
+            "hidden": self.env._("x: hidden, so that no small number can be calculated"),
+        }
+
+    def _chart(self, table, figures):
+        """The bar chart of a count table (all years), as an <img> source."""
+        svg = chart.bar_chart(
+            table["rows"],
+            figures["years"],
+            figures["threshold"],
+            self._chart_legend(figures["threshold"]),
+            self.env.lang,
+        )
+        return chart.data_uri(svg)
+
+    def _cover_counsellors(self):
+        """Names on the cover: the counsellor of the report, or every counsellor."""
+        if self.scope == "counsellor":
+            return [self.counsellor_id.name]
+        group = self.env.ref("vertrouwenspersoon.group_vp_counsellor").sudo()
+        users = group.users.filtered(lambda u: u.company_id == self.company_id)
+        return sorted(users.mapped("name"))
+
+    def _sections(self, figures, numbered=True):
+        """Sections of the document in order: (anchor, title), for the contents."""
+        sections = [
+            (field, self._fields[field].get_description(self.env)["string"])
+            for field in NARRATIVE_FIELDS
+            if self[field]
+        ]
+        sections.append(("key_figures", self.env._("Key figures")))
+        titles = self._table_titles()
+        sections += [(f"table_{t['key']}", titles[t["key"]]) for t in figures["tables"]]
+        sections.append(("time", self.env._("Time spent")))
+        if figures["budget"]["rows"]:
+            sections.append(("budget", self.env._("Budget")))
+        sections.append(("awareness", self.env._("Awareness activities")))
+        if figures["signals"]:
+            sections.append(("signals", self.env._("Signals sent to the board during the year")))
+        if not numbered:
+            return sections
+        return [
+            (anchor, f"{number}. {title}") for number, (anchor, title) in enumerate(sections, 1)
+        ]
+
+    def _render_values(self, numbered=True):
+        """Everything the PDF, the screen and the workbook show, in the report language.
+
+        :param numbered: section numbers in the headings, as in the contents of the PDF
+            (the Figures tab of the form has no contents, so no numbers).
+        """
+        self.ensure_one()
+        lang = self._report_lang()
+        report = self.with_context(lang=lang)
+        figures = report._relabel(report._get_figures())
+        currency = figures["budget"].get("currency") or report.company_id.currency_id.name
+        sections = report._sections(figures)
+        return {
+            "doc": report,
+            "lang": lang,
             "figures": figures,
-            "titles": self._table_titles(),
-            "notes": self._table_notes(),
-            "suppression_note": self._suppression_note(figures["threshold"]),
-            "chart": self._chart_svg,
+            "titles": report._table_titles(),
+            "notes": report._table_notes(),
+            "suppression_note": report._suppression_note(figures["threshold"]),
+            "legend": report._chart_legend(figures["threshold"]),
+            "chart": lambda table: report._chart(table, figures),
+            "sections": sections,
+            "heading": dict(sections if numbered else report._sections(figures, False)).get,
+            "counsellors": report._cover_counsellors(),
+            "cell": lambda value: fmt.cell(value, lang),
+            "num": lambda value: fmt.number(value, lang),
+            "hours": lambda value: fmt.hours(value, lang),
+            "money": lambda value: fmt.money(value, currency, lang),
+            "long_date": lambda value: fmt.long_date(fields.Date.to_date(value), lang),
         }
 
     @api.depends("state", "year", "threshold", "scope", "counsellor_id", "figures_json")
@@ -860,7 +952,13 @@ class VpAnnualReport(models.Model):
             if waiting:
                 rec.figures_html = Markup("<p class='text-muted'>%s</p>") % waiting
                 continue
-            html = self.env["ir.qweb"]._render(
-                "vertrouwenspersoon.vp_annual_report_figures", rec._render_values()
+            lang = rec._report_lang()
+            html = (
+                self.env["ir.qweb"]
+                .with_context(lang=lang)
+                ._render(
+                    "vertrouwenspersoon.vp_annual_report_figures",
+                    {"values": rec._render_values(numbered=False)},
+                )
             )
             rec.figures_html = Markup(html)

@@ -1,5 +1,6 @@
 /** @odoo-module **/
-// A director opens the published annual report from the home screen.
+// A director opens the published annual report from the home screen, reads the
+// figures and downloads the PDF and the workbook.
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
@@ -31,8 +32,26 @@ registry.category("web_tour.tours").add("vp_director_reads_report", {
             run: "click",
         },
         {
-            content: "the frozen figures are shown",
-            trigger: ".o_field_widget[name=figures_html] table",
+            content: "the frozen figures are shown, with the rule and a chart",
+            trigger: ".o_field_widget[name=figures_html] .vp_rule ~ table",
+        },
+        {
+            content: "download the PDF",
+            trigger: ".o_form_view .o_statusbar_buttons button:contains(PDF)",
+            run: "click",
+        },
+        {
+            content: "the PDF download is done: the buttons are enabled again",
+            trigger: ".o_form_view .o_statusbar_buttons button:contains(PDF):enabled",
+        },
+        {
+            content: "download the workbook",
+            trigger: ".o_form_view .o_statusbar_buttons button:contains(XLSX)",
+            run: "click",
+        },
+        {
+            content: "the workbook download is done",
+            trigger: ".o_form_view .o_statusbar_buttons button:contains(XLSX):enabled",
         },
     ],
 });
