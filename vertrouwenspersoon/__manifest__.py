@@ -54,6 +54,10 @@
         "report/vp_annual_report_templates.xml",
         "views/vp_awareness_views.xml",
         "views/vp_annual_report_views.xml",
+        "security/vp_conversation_security.xml",
+        "data/vp_conversation_data.xml",
+        "views/vp_conversation_views.xml",
+        "views/vp_conversation_templates.xml",
     ],
     "assets": {
         "web.assets_backend": [

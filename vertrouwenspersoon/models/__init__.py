@@ -49,3 +49,4 @@ from . import signal
 from . import annual_report_year
 from . import annual_report
 from . import annual_report_outputs
+from . import conversation

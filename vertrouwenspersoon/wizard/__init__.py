@@ -1,1 +1,2 @@
 from . import time_statement
+from . import vp_conversation_share
