@@ -162,6 +162,7 @@ class VpConversation(models.Model):
 
     # ------------------------------------------------------------------ computes
 
+    @api.depends("message_ids")
     def _compute_message_count(self):
         for conversation in self:
             conversation.message_count = len(conversation.message_ids)
@@ -233,6 +234,7 @@ class VpConversation(models.Model):
         for conversation in self:
             conversation.vault_locked = locked
 
+    @api.depends("message_ids")
     @api.depends_context("uid")
     def _compute_thread_html(self):
         """The thread as the counsellor reads it: decrypted by this addon's code in the
@@ -499,10 +501,14 @@ class VpConversation(models.Model):
         attempts = self.env["vp.booking.attempt"]
         client_key = self._client_key(client)
         global_key = attempts._hash("anon-code", "all")
-        if not attempts._allowed(
-            [client_key], PARAM_CODE_PER_HOUR
-        ) or attempts._count_recent(global_key) >= self._int_param(
-            PARAM_CODE_GLOBAL, DEFAULT_CODE_GLOBAL
+        # the client's guard row first: a parallel burst of one client is refused, not
+        # counted twice (see vp.booking.guard)
+        if (
+            not self.env["vp.booking.guard"].sudo()._claim([client_key])
+            or attempts._count_recent(client_key)
+            >= self._int_param(PARAM_CODE_PER_HOUR, DEFAULT_CODE_PER_HOUR)
+            or attempts._count_recent(global_key)
+            >= self._int_param(PARAM_CODE_GLOBAL, DEFAULT_CODE_GLOBAL)
         ):
             raise CodeError(
                 _("Too many wrong receipt codes were tried. Please try again in an hour.")
@@ -846,6 +852,7 @@ class VpConversation(models.Model):
             data_key = conversation._key_or_unlock()
             conversation._wrap_for(user, data_key)
             me = self.env.user
+            reference = conversation.name
             conversation.sudo().write(
                 {
                     "counsellor_id": user.id,
@@ -861,7 +868,7 @@ class VpConversation(models.Model):
                 self.env._(
                     "%(actor)s handed anonymous conversation %(ref)s over to %(user)s.",
                     actor=me.name,
-                    ref=conversation.name,
+                    ref=reference,
                     user=user.name,
                 ),
                 user,
