@@ -30,3 +30,5 @@ from . import test_appointment_burst
 from . import test_tours
 from . import test_expense_vault
 from . import test_anonymous
+from . import test_anonymous_http
+from . import test_anonymous_security

@@ -758,6 +758,7 @@ class VpConversation(models.Model):
 
     def action_send_reply(self):
         """The form saved the answer (inverse of ``reply``) before calling this."""
+        self._check_reader()
         return True
 
     def action_take(self):
