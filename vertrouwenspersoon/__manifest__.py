@@ -58,6 +58,7 @@
         "data/vp_conversation_data.xml",
         "views/vp_conversation_views.xml",
         "views/vp_conversation_templates.xml",
+        "report/vp_annual_report_wbk.xml",
     ],
     "assets": {
         "web.assets_backend": [

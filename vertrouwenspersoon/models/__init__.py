@@ -8,6 +8,7 @@ from . import ir_http
 from . import vault_drop
 from . import case
 from . import case_retention
+from . import case_wbk
 from . import case_contact
 from . import case_document
 from . import rule_check_sql

@@ -54,7 +54,9 @@ class VpCaseDashboard(models.TransientModel):
             dashboard.conversation_count = self.env["vp.conversation"].search_count(
                 [("awaiting_answer", "=", True), ("state", "!=", "closed")]
             )
-            dashboard.wbk_count = self.env["vp.conversation"].search_count(self._wbk_domain())
+            dashboard.wbk_count = self.env["vp.conversation"].search_count(
+                [("state", "!=", "case"), *self._wbk_domain()]
+            ) + cases.search_count(self._wbk_domain())
 
     @api.model
     def get_cards(self):
@@ -131,4 +133,8 @@ class VpCaseDashboard(models.TransientModel):
         )
 
     def action_wbk_due(self):
-        return self._open_conversations(self.env._("Wbk deadlines"), self._wbk_domain())
+        """The conversations with a Wbk deadline, or the cases when no conversation has."""
+        conversations = [("state", "!=", "case"), *self._wbk_domain()]
+        if self.env["vp.conversation"].search_count(conversations):
+            return self._open_conversations(self.env._("Wbk deadlines"), conversations)
+        return self._open_cases(self.env._("Wbk deadlines"), self._wbk_domain())

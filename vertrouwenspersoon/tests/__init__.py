@@ -32,3 +32,4 @@ from . import test_expense_vault
 from . import test_anonymous
 from . import test_anonymous_http
 from . import test_anonymous_security
+from . import test_anonymous_wbk

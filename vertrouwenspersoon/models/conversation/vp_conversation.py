@@ -33,6 +33,7 @@ from odoo.tools import plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
 
 from ...tools import receipt_code as rc
+from ...tools import wbk
 from .. import vault_crypto as vc
 from ..res_users import COUNSELLOR_GROUP
 from ..vault_case import VaultIntegrityError
@@ -58,9 +59,6 @@ DEFAULT_CODE_PER_HOUR = 10
 DEFAULT_CODE_GLOBAL = 200
 DEFAULT_NEW_GLOBAL = 60
 DEFAULT_RETENTION_MONTHS = 12
-WBK_CONFIRM_DAYS = 7
-WBK_FEEDBACK_MONTHS = 3
-WBK_REMIND_DAYS = 2  # the reminder e-mail goes this many days before a deadline
 CONTROL_CHARS = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
 
 
@@ -183,12 +181,8 @@ class VpConversation(models.Model):
         for conversation in self:
             received = conversation.is_wbk and conversation.wbk_date_received
             confirmed = conversation.is_wbk and conversation.wbk_date_confirmed
-            conversation.wbk_confirm_due = (
-                received + timedelta(days=WBK_CONFIRM_DAYS) if received else False
-            )
-            conversation.wbk_feedback_due = (
-                confirmed + relativedelta(months=WBK_FEEDBACK_MONTHS) if confirmed else False
-            )
+            conversation.wbk_confirm_due = wbk.confirm_due(received)
+            conversation.wbk_feedback_due = wbk.feedback_due(confirmed)
 
     def _compute_wbk_overdue(self):
         today = fields.Date.context_today(self)
@@ -1003,14 +997,26 @@ class VpConversation(models.Model):
     def _cron_wbk_reminders(self):
         """Daily: a neutral e-mail to the counsellor before each open Wbk deadline."""
         today = fields.Date.context_today(self)
-        soon = today + timedelta(days=WBK_REMIND_DAYS)
-        for conversation in self.sudo().search([("is_wbk", "=", True)]):
+        soon = today + timedelta(days=wbk.REMIND_DAYS)
+        for conversation in self.sudo().search([("is_wbk", "=", True), ("state", "!=", "case")]):
             due = conversation._wbk_next_due()
             step = "confirm" if not conversation.wbk_date_confirmed else "feedback"
             sent = (conversation.wbk_reminded or "").split(",")
             if due and due <= soon and step not in sent:
                 conversation._notify_readers("wbk")
                 conversation.wbk_reminded = ",".join(filter(None, [*sent, step]))
+        # the same for Wbk cases (a case made from a conversation is reminded as a case)
+        for case in self.env["vp.case"].sudo().search([("is_wbk", "=", True)]):
+            due = wbk.next_due(
+                case.wbk_date_received, case.wbk_date_confirmed, case.wbk_date_feedback
+            )
+            step = "confirm" if not case.wbk_date_confirmed else "feedback"
+            sent = (case.wbk_reminded or "").split(",")
+            if due and due <= soon and step not in sent and case.counsellor_id.email:
+                self.with_context(lang=case.counsellor_id.lang)._send_neutral_mail(
+                    "wbk", case.counsellor_id
+                )
+                case.wbk_reminded = ",".join(filter(None, [*sent, step]))
 
     # ------------------------------------------------------------------ retention
 
