@@ -84,8 +84,7 @@ class AnonymousController(http.Controller):
             if env.user._is_public()
             else "/my/vertrouwenspersoon",
             profiles=[
-                {"id": p.id, "name": p.name, "is_external": p.is_external}
-                for p in self._profiles()
+                {"id": p.id, "name": p.name, "is_external": p.is_external} for p in self._profiles()
             ],
         )
         html = _PAGES.get_template("vp_conversation_page.html").render(values)
@@ -176,8 +175,10 @@ class AnonymousController(http.Controller):
                 rc.format_code(canonical),
                 "",
                 _("Open your conversation at: %s", request.httprequest.host_url.rstrip("/") + BASE),
-                _("Keep this code where nobody else finds it. Without it, nobody can open the "
-                  "conversation for you."),
+                _(
+                    "Keep this code where nobody else finds it. Without it, nobody can open the "
+                    "conversation for you."
+                ),
                 "",
             ]
         )

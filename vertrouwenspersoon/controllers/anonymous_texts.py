@@ -27,7 +27,7 @@ def anonymous_texts(env, retention_months):
             ),
             _(
                 "Your messages are encrypted. Only the counsellor you choose (or, for "
-                "\"any counsellor\", the counsellors of the organisation) can read them; "
+                '"any counsellor", the counsellors of the organisation) can read them; '
                 "not HR, not your manager, not the system administrators."
             ),
         ],

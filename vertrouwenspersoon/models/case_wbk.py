@@ -20,9 +20,7 @@ class VpCase(models.Model):
         string="Confirmation of receipt due", compute="_compute_wbk_dates", store=True
     )
     wbk_date_confirmed = fields.Date(string="Receipt confirmed on", readonly=True)
-    wbk_feedback_due = fields.Date(
-        string="Feedback due", compute="_compute_wbk_dates", store=True
-    )
+    wbk_feedback_due = fields.Date(string="Feedback due", compute="_compute_wbk_dates", store=True)
     wbk_date_feedback = fields.Date(string="Feedback given on", readonly=True)
 
     @api.depends("is_wbk", "wbk_date_received", "wbk_date_confirmed")
@@ -56,9 +54,7 @@ class VpCase(models.Model):
 
     def action_wbk_feedback_given(self):
         self._check_own_case()
-        self.filtered("is_wbk").sudo().write(
-            {"wbk_date_feedback": fields.Date.context_today(self)}
-        )
+        self.filtered("is_wbk").sudo().write({"wbk_date_feedback": fields.Date.context_today(self)})
         return True
 
     def _wbk_from_conversation(self, conversation):

@@ -131,9 +131,11 @@ class TestAnonymousConversation(AnonymousFixture, TransactionCase):
             ("ok", ("foto.pdf", b"\x89PNG\r\n\x1a\n0000"), "not accepted"),
         ]
         for body, attachment, message in cases:
-            with self.subTest(message=message, body=body[:10]):
-                with self.assertRaisesRegex(ConversationError, message):
-                    self.start(body=body, attachment=attachment)
+            with (
+                self.subTest(message=message, body=body[:10]),
+                self.assertRaisesRegex(ConversationError, message),
+            ):
+                self.start(body=body, attachment=attachment)
         self.assertEqual(Conversation.search_count([]), count)
         for code in ("", "abc", "1234-5678", "Ü" * 24, "<script>" * 3, "x" * 500):
             with self.subTest(code=code[:10]), self.assertRaisesRegex(CodeError, "not a receipt"):
@@ -242,7 +244,9 @@ class TestAnonymousConversation(AnonymousFixture, TransactionCase):
         self.assertFalse(
             self.env["vp.conversation.key"]
             .sudo()
-            .search([("conversation_id", "=", conversation.id), ("user_id", "=", self.counsellor.id)])
+            .search(
+                [("conversation_id", "=", conversation.id), ("user_id", "=", self.counsellor.id)]
+            )
         )
 
     def test_close_and_reopen(self):

@@ -33,9 +33,7 @@ class TestAnonymousSegregation(AnonymousFixture, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_anonymous()
-        cls.conversation, cls.code = cls.start(
-            attachment=("notulen.txt", FILE_MARKER + b" tekst")
-        )
+        cls.conversation, cls.code = cls.start(attachment=("notulen.txt", FILE_MARKER + b" tekst"))
         cls.as_counsellor(cls.conversation).reply = "Antwoord van de vertrouwenspersoon"
 
     def _records(self):
@@ -204,9 +202,7 @@ class TestAnonymousSegregation(AnonymousFixture, TransactionCase):
     def test_nothing_in_mail_attachments_or_plain_columns(self):
         self.env.flush_all()
         self.assertFalse(
-            self.env["mail.message"]
-            .sudo()
-            .search_count([("model", "in", list(MODELS))])
+            self.env["mail.message"].sudo().search_count([("model", "in", list(MODELS))])
         )
         self.assertFalse(
             self.env["mail.followers"].sudo().search_count([("res_model", "in", list(MODELS))])

@@ -50,7 +50,8 @@ class TestWbkCases(TransactionCase):
         self.mark(case)  # received in March of last year: long overdue
         self.counsellor.email = "vp_w@example.com"
         cards = {
-            c["key"]: c for c in self.env["vp.case.dashboard"].with_user(self.counsellor).get_cards()
+            c["key"]: c
+            for c in self.env["vp.case.dashboard"].with_user(self.counsellor).get_cards()
         }
         self.assertEqual(cards["wbk"]["count"], 1)
         mails = self.env["mail.mail"].sudo()
@@ -70,8 +71,12 @@ class TestWbkCases(TransactionCase):
         self.assertEqual(figures["wbk"]["received"][current]["d"], "6")
         self.assertIn("Reports of wrongdoing (Wbk)", report.figures_html)
         # a counsellor's own report has no Wbk table: nothing to subtract across scopes
-        own = self.env["vp.annual.report"].with_user(self.counsellor).create(
-            {"year": self.year + 1, "scope": "counsellor", "counsellor_id": self.counsellor.id}
+        own = (
+            self.env["vp.annual.report"]
+            .with_user(self.counsellor)
+            .create(
+                {"year": self.year + 1, "scope": "counsellor", "counsellor_id": self.counsellor.id}
+            )
         )
         self.assertIsNone(own._compute_figures()["wbk"])
 

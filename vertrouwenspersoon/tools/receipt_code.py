@@ -51,9 +51,7 @@ def generate():
 
 
 def format_code(canonical):
-    return "-".join(
-        canonical[i : i + GROUP_LEN] for i in range(0, len(canonical), GROUP_LEN)
-    )
+    return "-".join(canonical[i : i + GROUP_LEN] for i in range(0, len(canonical), GROUP_LEN))
 
 
 def normalize(text):

@@ -141,9 +141,7 @@ class VpConversation(models.Model):
         string="Confirmation of receipt due", compute="_compute_wbk_dates", store=True
     )
     wbk_date_confirmed = fields.Date(string="Receipt confirmed on", readonly=True)
-    wbk_feedback_due = fields.Date(
-        string="Feedback due", compute="_compute_wbk_dates", store=True
-    )
+    wbk_feedback_due = fields.Date(string="Feedback due", compute="_compute_wbk_dates", store=True)
     wbk_date_feedback = fields.Date(string="Feedback given on", readonly=True)
     wbk_reminded = fields.Char(readonly=True, help="Technical: reminders already sent.")
     wbk_overdue = fields.Boolean(compute="_compute_wbk_overdue", search="_search_wbk_overdue")
@@ -374,8 +372,7 @@ class VpConversation(models.Model):
                 )
                 if profile
                 else self.env._(
-                    "No counsellor can receive anonymous messages at the moment. Nothing "
-                    "was sent."
+                    "No counsellor can receive anonymous messages at the moment. Nothing was sent."
                 )
             )
         return users
@@ -384,9 +381,11 @@ class VpConversation(models.Model):
         """Readers who are still counsellors with a vault: new content is for them."""
         self.ensure_one()
         users = self.sudo().reader_ids.filtered(
-            lambda u: u.active
-            and u.has_group(COUNSELLOR_GROUP)
-            and self.env["vp.vault"]._vault_of(u).public_key
+            lambda u: (
+                u.active
+                and u.has_group(COUNSELLOR_GROUP)
+                and self.env["vp.vault"]._vault_of(u).public_key
+            )
         )
         return users
 
@@ -617,7 +616,8 @@ class VpConversation(models.Model):
             {
                 "conversation_id": self.id,
                 "author": author,
-                "date": date or (self._writer_now() if author == "writer" else fields.Datetime.now()),
+                "date": date
+                or (self._writer_now() if author == "writer" else fields.Datetime.now()),
                 "has_attachment": bool(attachment),
                 **extra,
             }
@@ -657,7 +657,7 @@ class VpConversation(models.Model):
             "wbk": _("A deadline is coming up"),
         }
         url = f"{self.get_base_url()}/odoo/action-vertrouwenspersoon.vp_conversation_action"
-        body = Markup("<p>%s</p><p><a href=\"%s\">%s</a></p>") % (
+        body = Markup('<p>%s</p><p><a href="%s">%s</a></p>') % (
             subjects[kind] + ".",
             url,
             _("Open Odoo"),
@@ -829,8 +829,7 @@ class VpConversation(models.Model):
             conversation._log(
                 "revoke",
                 self.env._(
-                    "%(actor)s revoked the access of %(user)s to anonymous conversation "
-                    "%(ref)s.",
+                    "%(actor)s revoked the access of %(user)s to anonymous conversation %(ref)s.",
                     actor=self.env.user.name,
                     user=user.name,
                     ref=conversation.name,
@@ -988,9 +987,7 @@ class VpConversation(models.Model):
 
     def action_wbk_feedback_given(self):
         self._check_reader()
-        self.sudo().filtered("is_wbk").write(
-            {"wbk_date_feedback": fields.Date.context_today(self)}
-        )
+        self.sudo().filtered("is_wbk").write({"wbk_date_feedback": fields.Date.context_today(self)})
         return True
 
     @api.model

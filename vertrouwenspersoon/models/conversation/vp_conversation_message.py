@@ -100,4 +100,3 @@ class VpConversationMessage(models.Model):
                     )
                     continue
                 message[fname] = message._decrypt_with(data_key, fname)
-
