@@ -62,6 +62,13 @@ class TestAnonymousConversation(AnonymousFixture, TransactionCase):
         # the counsellor's HTML is shown as text, never rendered
         self.assertIn("&lt;b&gt;schrijf gerust&lt;/b&gt;", mine.thread_html)
 
+    def test_html_in_a_file_name_is_shown_as_text(self):
+        name = "<img src=x onerror=alert(1)>.txt"
+        conversation, _code = self.start(attachment=(name, b"platte tekst"))
+        html = self.as_counsellor(conversation).thread_html
+        self.assertNotIn("<img src=x", html)
+        self.assertIn("&lt;img src=x onerror=alert(1)&gt;.txt", html)
+
     def test_the_writers_times_are_kept_to_the_hour(self):
         conversation, _code = self.start()
         message = conversation.message_ids

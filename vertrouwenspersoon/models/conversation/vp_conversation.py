@@ -395,7 +395,7 @@ class VpConversation(models.Model):
     @api.model
     def _check_superuser_env(self):
         if self.env.uid != SUPERUSER_ID:
-            raise AccessError("The anonymous channel writes as the superuser only.")
+            raise AccessError(self.env._("The anonymous channel writes as the superuser only."))
 
     @api.model
     def _writer_now(self):
@@ -419,7 +419,10 @@ class VpConversation(models.Model):
                     "sent: please try again later."
                 )
             )
-        attempts._add([key])
+        # counted at the hour, like the message itself: no row holds the second it was sent
+        self.env.cr.execute(
+            "INSERT INTO vp_booking_attempt (key, date) VALUES (%s, %s)", [key, self._writer_now()]
+        )
         pepper = self._pepper()
         for _attempt in range(20):
             code = rc.generate()
@@ -975,8 +978,8 @@ class VpConversation(models.Model):
             conversation._post_answer(
                 self.env._(
                     "Confirmation of receipt: your report was received on %(date)s. It is "
-                    "handled as a report of wrongdoing under the Dutch Whistleblowers "
-                    "Authority Act (Wet bescherming klokkenluiders). You will hear about "
+                    "handled as a report of wrongdoing under the Dutch Whistleblower "
+                    "Protection Act (Wet bescherming klokkenluiders). You will hear about "
                     "the follow-up within three months of today.",
                     date=received.strftime("%d-%m-%Y"),
                 ),
