@@ -338,6 +338,16 @@ class TestAnonymousConversation(AnonymousFixture, TransactionCase):
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0)
 
+    def test_a_conversation_goes_with_the_content_of_its_case(self):
+        conversation, _code = self.start()
+        action = self.as_counsellor(conversation).action_turn_into_case()
+        case = self.env["vp.case"].browse(action["res_id"])
+        self.env["vp.conversation"].sudo()._cron_retention()
+        self.assertTrue(conversation.exists())
+        case.sudo()._retention_destroy()
+        self.env["vp.conversation"].sudo()._cron_retention()
+        self.assertFalse(conversation.exists())
+
     def test_retention_is_configurable(self):
         conversation, _code = self.start()
         self.env["ir.config_parameter"].sudo().set_param(
