@@ -39,9 +39,7 @@ def writer(out):
         time.sleep(1)
         driver.save_screenshot(str(out / "anonymous-write.png"))
         driver.find_element(By.CSS_SELECTOR, "#vp-write button[type=submit]").click()
-        WebDriverWait(driver, 30).until(
-            ec.presence_of_element_located((By.ID, "vp-receipt-code"))
-        )
+        WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.ID, "vp-receipt-code")))
         driver.save_screenshot(str(out / "anonymous-receipt.png"))
     finally:
         driver.quit()
