@@ -224,6 +224,22 @@ class TestAnonymousSegregation(AnonymousFixture, TransactionCase):
                 self.assertNotIn(FILE_MARKER, data)
                 self.assertNotIn(MARKER.encode(), data)
 
+    def test_configuration_reaching_the_new_models_is_refused(self):
+        """A Settings admin cannot put code or fields into a counsellor's request on the
+        channel's models (server action, custom field): the vault's refusals cover them."""
+        admin = self.roles["settings_admin"]
+        for model_name in MODELS:
+            model = self.env["ir.model"]._get(model_name)
+            with self.subTest(model=model_name):
+                with self.assertRaisesRegex(UserError, "cannot be reached by configuration"):
+                    self.env["ir.actions.server"].with_user(admin).create(
+                        {"name": "peek", "model_id": model.id, "state": "code", "code": "1"}
+                    )
+                with self.assertRaisesRegex(UserError, "cannot be reached by configuration"):
+                    self.env["ir.model.fields"].with_user(admin).create(
+                        {"name": "x_peek", "model_id": model.id, "ttype": "char"}
+                    )
+
     def test_forged_key_row_for_an_outsider_opens_nothing(self):
         """A DBA (or sudo) plants a key row for the other counsellor: the record rule
         still keeps them out, and the wrapped key is not for their private key."""
