@@ -9,6 +9,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..tools import wbk
 from .common import setup_vaults
+from .common_report import xlsx_sheets
 
 COUNSELLOR = "vertrouwenspersoon.group_vp_counsellor"
 
@@ -70,6 +71,13 @@ class TestWbkCases(TransactionCase):
         self.assertEqual(figures["headline"][current]["new"]["d"], "< 5")
         self.assertEqual(figures["wbk"]["received"][current]["d"], "6")
         self.assertIn("Reports of wrongdoing (Wbk)", report.figures_html)
+        # the workbook has the same table on a sheet of its own
+        xlsx, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.counsellor)
+            ._render_xlsx("vertrouwenspersoon.vp_annual_report_action_xlsx", report.ids, data={})
+        )
+        self.assertEqual(xlsx_sheets(xlsx)["Wbk reports"][3], ["Wbk reports", 0, 0, 6])
         # a counsellor's own report has no Wbk table: nothing to subtract across scopes
         own = (
             self.env["vp.annual.report"]
