@@ -165,7 +165,8 @@ class TestAnonymousConversation(AnonymousFixture, TransactionCase):
     def test_any_counsellor_reaches_every_counsellor_until_one_takes_it(self):
         conversation, _code = self.start(profile=None)
         self.assertTrue(conversation.any_counsellor)
-        self.assertEqual(conversation.reader_ids, self.counsellor | self.other_counsellor)
+        # every counsellor with a vault (the demo counsellors too, with demo data)
+        self.assertLessEqual(self.counsellor | self.other_counsellor, conversation.reader_ids)
         self.assertFalse(conversation.counsellor_id)
         self.as_counsellor(conversation).action_take()
         self.assertEqual(conversation.counsellor_id, self.counsellor)
