@@ -1,24 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The receipt code and the Wbk deadlines without Odoo (pytest, no database)."""
 
-import importlib.util
 from datetime import date
-from pathlib import Path
 
 import pytest
+from vp_tools import receipt_code as rc
+from vp_tools import wbk
 
-TOOLS = Path(__file__).resolve().parent.parent / "vertrouwenspersoon" / "tools"
-
-
-def _load(name):
-    spec = importlib.util.spec_from_file_location(f"vp_{name}", TOOLS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-rc = _load("receipt_code")
-wbk = _load("wbk")
 CHEAP = {"alg": "scrypt", "n": 2**10, "r": 8, "p": 1}
 
 

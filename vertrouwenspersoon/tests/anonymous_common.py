@@ -5,13 +5,12 @@ one user per role of the threat model, cheap scrypt for codes and vaults (tests 
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID
-from odoo.tests import new_test_user
 
-from ..models import vault as vault_module
 from ..models.conversation.vp_conversation import CodeError
+from ..models.vault import vp_vault as vault_module
 from ..tools import receipt_code
 from .booking_common import make_calendar, make_counsellor
-from .common import VAULT_PASS, setup_vaults
+from .common import VAULT_PASS, role_users, setup_vaults
 
 FAST_CODE_KDF = {"alg": "scrypt", "n": 2**10, "r": 8, "p": 1}
 MARKER = "Zonnebloemkwestie van afdeling Klaproos"
@@ -32,25 +31,20 @@ class AnonymousFixture:
         cls.other_counsellor, cls.other_profile = make_counsellor(
             env, "vp_a_other", cls.calendar, name="Bert Anoniem", is_external=True
         )
-        cls.employee = new_test_user(
-            env, "vp_a_employee", groups="base.group_user", email="emp.anon@example.com"
+        cls.roles = role_users(
+            env,
+            "vp_a",
+            "hr_officer",
+            "hr_manager",
+            "employee",
+            "portal",
+            "director",
+            "functional_admin",
+            "settings_admin",
         )
-        cls.roles = {
-            "hr_officer": new_test_user(env, "vp_a_hr", groups="hr.group_hr_user"),
-            "hr_manager": new_test_user(env, "vp_a_hrm", groups="hr.group_hr_manager"),
-            "employee": cls.employee,
-            "portal": new_test_user(env, "vp_a_portal", groups="base.group_portal"),
-            "director": new_test_user(
-                env, "vp_a_dir", groups="base.group_user,vertrouwenspersoon.group_vp_director"
-            ),
-            "functional_admin": new_test_user(
-                env, "vp_a_fa", groups="vertrouwenspersoon.group_vp_manager"
-            ),
-            "settings_admin": new_test_user(
-                env, "vp_a_sys", groups="base.group_user,base.group_system"
-            ),
-            "other_counsellor": cls.other_counsellor,
-        }
+        cls.roles["other_counsellor"] = cls.other_counsellor
+        cls.employee = cls.roles["employee"]
+        cls.employee.email = "emp.anon@example.com"
         setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])
         cls.addClassCleanup(vault_module._PROCESS_KEYS.clear)
 

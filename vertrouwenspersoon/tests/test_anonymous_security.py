@@ -14,8 +14,7 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import config
 from odoo.tools.misc import exec_pg_environ, find_pg_tool
 
-from ..models import vault_crypto
-from ..tools import receipt_code
+from ..tools import receipt_code, vault_crypto
 from .anonymous_common import FAST_CODE_KDF, FILE_MARKER, MARKER, AnonymousFixture
 from .common import FAST_KDF, VAULT_PASS
 

@@ -33,10 +33,10 @@ from odoo.tools import plaintext2html
 from odoo.tools.mimetypes import guess_mimetype
 
 from ...tools import receipt_code as rc
+from ...tools import vault_crypto as vc
 from ...tools import wbk
-from .. import vault_crypto as vc
 from ..res_users import COUNSELLOR_GROUP
-from ..vault_case import VaultIntegrityError
+from ..vault.vp_vault_drop_mixin import VaultIntegrityError
 
 MESSAGE_MODEL = "vp.conversation.message"
 MAX_BODY = 10000  # characters of one message

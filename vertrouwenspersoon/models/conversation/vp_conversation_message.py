@@ -2,8 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .. import vault_crypto as vc
-from ..vault_case import VaultIntegrityError
+from ...tools import vault_crypto as vc
+from ..vault.vp_vault_drop_mixin import VaultIntegrityError
 
 CONTENT_FIELDS = ("body", "attachment_name", "attachment")
 

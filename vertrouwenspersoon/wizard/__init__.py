@@ -1,2 +1,0 @@
-from . import time_statement
-from . import vp_conversation_share
