@@ -2,3 +2,4 @@
 
 from . import portal
 from . import vault
+from . import anonymous

@@ -9,3 +9,4 @@ from . import case
 from . import booking
 from . import time
 from . import report
+from . import conversation

@@ -180,6 +180,23 @@ class VpAnnualReportXlsx(models.AbstractModel):
         for row, signal in enumerate(figures["signals"], start=2):
             sheet.write_datetime(row, 0, fields.Date.to_date(signal["date"]), formats["date"])
             sheet.write(row, 1, signal["subject"])
+        self._write_wbk_sheet(workbook, figures, (title, bold, right))
+
+    def _write_wbk_sheet(self, workbook, figures, formats):
+        """Reports of wrongdoing (Wbk): a sheet of their own, organisation only."""
+        if not figures.get("wbk"):
+            return
+        _ = self.env._
+        title, bold, right = formats
+        sheet = workbook.add_worksheet(_("Wbk reports"))
+        sheet.set_column(0, 0, 45)
+        sheet.set_column(1, 3, 14)
+        sheet.write(0, 0, _("Reports of wrongdoing (Wbk)"), title)
+        for col, year in enumerate(figures["years"], start=1):
+            sheet.write(2, col, year, bold)
+        sheet.write(3, 0, _("Wbk reports"))
+        for col, year in enumerate(figures["years"], start=1):
+            self._write_cell(sheet, 3, col, figures["wbk"]["received"][year], right)
 
     def _write_legend(self, sheet, row, values, formats, _):
         """The markers and the rule, under every table of counts."""

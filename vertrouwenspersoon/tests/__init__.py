@@ -36,3 +36,7 @@ from . import test_dutch_address
 from . import test_slot_picker
 from . import test_backend_entry
 from . import test_report_board
+from . import test_anonymous
+from . import test_anonymous_http
+from . import test_anonymous_security
+from . import test_anonymous_wbk

@@ -4,3 +4,4 @@ from . import vp_time_statement
 from . import vp_case_dashboard
 from . import vp_case_share
 from . import vp_case_retention_extend
+from . import vp_conversation_share

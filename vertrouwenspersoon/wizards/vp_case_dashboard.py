@@ -21,6 +21,10 @@ class VpCaseDashboard(models.TransientModel):
     aftercare_count = fields.Integer(string="Aftercare due", compute="_compute_counts")
     retention_count = fields.Integer(string="Retention due", compute="_compute_counts")
     intake_count = fields.Integer(string="Cases this year", compute="_compute_counts")
+    conversation_count = fields.Integer(
+        string="Anonymous messages waiting", compute="_compute_counts"
+    )
+    wbk_count = fields.Integer(string="Wbk deadlines", compute="_compute_counts")
 
     @api.model
     def _aftercare_domain(self):
@@ -49,6 +53,12 @@ class VpCaseDashboard(models.TransientModel):
             dashboard.aftercare_count = cases.search_count(self._aftercare_domain())
             dashboard.retention_count = cases.search_count([("retention_warning", "=", True)])
             dashboard.intake_count = cases.search_count([("date_intake", ">=", year_start)])
+            dashboard.conversation_count = self.env["vp.conversation"].search_count(
+                [("awaiting_answer", "=", True), ("state", "!=", "closed")]
+            )
+            dashboard.wbk_count = self.env["vp.conversation"].search_count(
+                [("state", "!=", "case"), *self._wbk_domain()]
+            ) + cases.search_count(self._wbk_domain())
 
     @api.model
     def get_cards(self):
@@ -72,6 +82,8 @@ class VpCaseDashboard(models.TransientModel):
                 ("aftercare", self.env._("next 7 days"), "action_aftercare_due", "info"),
                 ("retention", self.env._("next 30 days"), "action_retention_due", "warning"),
                 ("intake", "", "action_this_year", "secondary"),
+                ("conversation", "", "action_conversations_waiting", "primary"),
+                ("wbk", self.env._("due within 7 days or overdue"), "action_wbk_due", "danger"),
             )
         ]
 
@@ -93,3 +105,38 @@ class VpCaseDashboard(models.TransientModel):
     def action_this_year(self):
         year_start = fields.Date.context_today(self).replace(month=1, day=1)
         return self._open_cases(self.env._("Cases this year"), [("date_intake", ">=", year_start)])
+
+    @api.model
+    def _wbk_domain(self):
+        """Wbk reports with a deadline still open within a week, or past."""
+        soon = fields.Date.context_today(self) + timedelta(days=7)
+        return [
+            ("is_wbk", "=", True),
+            "|",
+            "&",
+            ("wbk_date_confirmed", "=", False),
+            ("wbk_confirm_due", "<=", soon),
+            "&",
+            ("wbk_date_feedback", "=", False),
+            ("wbk_feedback_due", "<=", soon),
+        ]
+
+    def _open_conversations(self, name, domain):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "vertrouwenspersoon.vp_conversation_action"
+        )
+        action.update(name=name, display_name=name, domain=domain, context={})
+        return action
+
+    def action_conversations_waiting(self):
+        return self._open_conversations(
+            self.env._("Anonymous messages waiting"),
+            [("awaiting_answer", "=", True), ("state", "!=", "closed")],
+        )
+
+    def action_wbk_due(self):
+        """The conversations with a Wbk deadline, or the cases when no conversation has."""
+        conversations = [("state", "!=", "case"), *self._wbk_domain()]
+        if self.env["vp.conversation"].search_count(conversations):
+            return self._open_conversations(self.env._("Wbk deadlines"), conversations)
+        return self._open_cases(self.env._("Wbk deadlines"), self._wbk_domain())

@@ -257,7 +257,7 @@ class VpAnnualReport(models.Model):
         if Case is None:
             return empty
         start, end = self._period(year)
-        scope = self._scope_domain()
+        scope = self._scope_domain() + self._unwanted_behaviour_domain()
         new_domain = scope + [("date_intake", ">=", start), ("date_intake", "<=", end)]
         carried_domain = scope + [
             ("date_intake", "<", start),
@@ -303,6 +303,31 @@ class VpAnnualReport(models.Model):
         tables["outcome"] = outcomes
         return result
 
+    def _unwanted_behaviour_domain(self):
+        """Wbk reports (wrongdoing) are counted apart, never in these tables."""
+        return [("is_wbk", "=", False)]
+
+    def _query_wbk(self, years):
+        """The separate Wbk table: reports marked in each year, organisation only (a
+        counsellor's report does not show it: nothing to subtract across scopes).
+        Counted by the date of marking, so a closed year's figure never changes."""
+        Case = self._model("vp.case")
+        if Case is None or self.scope != "company":
+            return None
+        cells = {}
+        for year in years:
+            start, end = self._period(int(year))
+            count = Case.search_count(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("is_wbk", "=", True),
+                    ("wbk_date_marked", ">=", start),
+                    ("wbk_date_marked", "<=", end),
+                ]
+            )
+            cells[year] = rs.protect_scalar(count, self.threshold)
+        return {"received": cells}
+
     def _query_cover_counts(self, year):
         """Counts of ``year`` per counsellor of the company: {str(user id): counts}.
 
@@ -313,7 +338,7 @@ class VpAnnualReport(models.Model):
         if Case is None:
             return {}
         start, end = self._period(year)
-        company = [("company_id", "=", self.company_id.id)]
+        company = [("company_id", "=", self.company_id.id), *self._unwanted_behaviour_domain()]
         new_domain = company + [("date_intake", ">=", start), ("date_intake", "<=", end)]
         carried_domain = company + [
             ("date_intake", "<", start),
@@ -784,6 +809,7 @@ class VpAnnualReport(models.Model):
                 "hours": round(sum(v[2] for v in awareness.values()), 1),
             },
             "signals": self._query_signals(self.year),
+            "wbk": self._query_wbk([str(y) for y in years]),
         }
 
     def _figures_waiting(self):

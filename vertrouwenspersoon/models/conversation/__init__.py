@@ -1,0 +1,3 @@
+from . import vp_conversation_key
+from . import vp_conversation
+from . import vp_conversation_message
