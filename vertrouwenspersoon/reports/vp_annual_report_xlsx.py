@@ -180,23 +180,25 @@ class VpAnnualReportXlsx(models.AbstractModel):
         for row, signal in enumerate(figures["signals"], start=2):
             sheet.write_datetime(row, 0, fields.Date.to_date(signal["date"]), formats["date"])
             sheet.write(row, 1, signal["subject"])
-        self._write_wbk_sheet(workbook, figures, (title, bold, right))
+        self._write_wbk_sheet(workbook, values, formats, notes)
 
-    def _write_wbk_sheet(self, workbook, figures, formats):
+    def _write_wbk_sheet(self, workbook, values, formats, notes):
         """Reports of wrongdoing (Wbk): a sheet of their own, organisation only."""
+        figures = values["figures"]
         if not figures.get("wbk"):
             return
         _ = self.env._
-        title, bold, right = formats
         sheet = workbook.add_worksheet(_("Wbk reports"))
         sheet.set_column(0, 0, 45)
         sheet.set_column(1, 3, 14)
-        sheet.write(0, 0, _("Reports of wrongdoing (Wbk)"), title)
+        sheet.write(0, 0, _("Reports of wrongdoing (Wbk)"), formats["title"])
+        sheet.write(2, 0, "", formats["head"])
         for col, year in enumerate(figures["years"], start=1):
-            sheet.write(2, col, year, bold)
+            sheet.write_string(2, col, year, formats["head"])
         sheet.write(3, 0, _("Wbk reports"))
         for col, year in enumerate(figures["years"], start=1):
-            self._write_cell(sheet, 3, col, figures["wbk"]["received"][year], right)
+            self._write_cell(sheet, 3, col, figures["wbk"]["received"][year], formats, notes)
+        self._write_legend(sheet, 5, values, formats, _)
 
     def _write_legend(self, sheet, row, values, formats, _):
         """The markers and the rule, under every table of counts."""
