@@ -36,6 +36,7 @@ class VpAnnualReportXlsx(models.AbstractModel):
             "budget": _("Budget"),
             "awareness": _("Awareness"),
             "signals": _("Signals"),
+            "wbk": _("Wbk reports"),
         }
 
     def _formats(self, workbook, currency_symbol):
@@ -180,15 +181,15 @@ class VpAnnualReportXlsx(models.AbstractModel):
         for row, signal in enumerate(figures["signals"], start=2):
             sheet.write_datetime(row, 0, fields.Date.to_date(signal["date"]), formats["date"])
             sheet.write(row, 1, signal["subject"])
-        self._write_wbk_sheet(workbook, values, formats, notes)
+        self._write_wbk_sheet(workbook, names["wbk"], values, formats, notes)
 
-    def _write_wbk_sheet(self, workbook, values, formats, notes):
+    def _write_wbk_sheet(self, workbook, name, values, formats, notes):
         """Reports of wrongdoing (Wbk): a sheet of their own, organisation only."""
         figures = values["figures"]
         if not figures.get("wbk"):
             return
         _ = self.env._
-        sheet = workbook.add_worksheet(_("Wbk reports"))
+        sheet = workbook.add_worksheet(name)
         sheet.set_column(0, 0, 45)
         sheet.set_column(1, 3, 14)
         sheet.write(0, 0, _("Reports of wrongdoing (Wbk)"), formats["title"])

@@ -63,12 +63,18 @@ class TestWbkCases(TransactionCase):
         self.assertEqual(sent.mapped("subject"), ["A deadline is coming up"])
 
     def test_annual_report_counts_wbk_apart(self):
-        self.mark(self.cases[:6], marked=date(self.year, 6, 1))
         report = self.env["vp.annual.report"].with_user(self.counsellor).create({"year": self.year})
-        figures = report._compute_figures()
         current = str(self.year)
-        # 8 cases, 6 of them Wbk: the unwanted-behaviour tables hold the other 2 only
-        self.assertEqual(figures["headline"][current]["new"]["d"], "< 5")
+        before = report._compute_figures()["headline"][current]["new"]
+        self.mark(self.cases[:6], marked=date(self.year, 6, 1))
+        figures = report._compute_figures()
+        # 6 of this year's cases are Wbk: they leave the unwanted-behaviour tables (the
+        # demo organisation's cases, when loaded, stay)
+        after = figures["headline"][current]["new"]
+        if before["v"] is not None and before["v"] - 6 >= figures["threshold"]:
+            self.assertEqual(after["v"], before["v"] - 6)
+        else:
+            self.assertEqual(after["d"], f"< {figures['threshold']}")
         self.assertEqual(figures["wbk"]["received"][current]["d"], "6")
         self.assertIn("Reports of wrongdoing (Wbk)", report.figures_html)
         # the workbook has the same table on a sheet of its own
@@ -77,7 +83,10 @@ class TestWbkCases(TransactionCase):
             .with_user(self.counsellor)
             ._render_xlsx("vertrouwenspersoon.vp_annual_report_action_xlsx", report.ids, data={})
         )
-        self.assertEqual(xlsx_sheets(xlsx)["Wbk reports"][3], ["Wbk reports", 0, 0, 6])
+        names = self.env["report.vertrouwenspersoon.vp_annual_report_xlsx"]._sheet_names(
+            report.with_context(lang=report._report_lang())
+        )
+        self.assertEqual(xlsx_sheets(xlsx)[names["wbk"]][3][1:], [0, 0, 6])
         # a counsellor's own report has no Wbk table: nothing to subtract across scopes
         own = (
             self.env["vp.annual.report"]

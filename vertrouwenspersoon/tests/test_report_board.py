@@ -191,6 +191,7 @@ class TestBoardReport(ReportUsersMixin, HttpCase):
                 "Budget",
                 "Voorlichting",
                 "Signalen",
+                "Wbk-meldingen",
             ],
         )
         sheet = workbook["Soort gedrag"]
