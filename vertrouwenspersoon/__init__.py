@@ -2,6 +2,7 @@ from . import controllers
 from . import models
 from . import report
 from . import wizard
+from . import wizards
 
 
 def uninstall_hook(env):

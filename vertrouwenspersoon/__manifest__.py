@@ -37,6 +37,8 @@
         "security/appointment_security.xml",
         "data/vp_category_data.xml",
         "views/vp_category_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/vp_config_settings_views.xml",
         "views/vp_menus.xml",
         "views/vp_vault_directory_views.xml",
         "views/vp_vault_views.xml",
