@@ -44,6 +44,7 @@ from . import time_entry_vault
 from . import expense_vault
 from . import report_suppression
 from . import res_config_settings
+from . import booking
 from . import counsellor_owned
 from . import awareness
 from . import signal

@@ -564,11 +564,12 @@ class VpAppointment(models.Model):
         self.ensure_one()
         token = secrets.token_urlsafe(32)
         self.email_confirm_hash = token_digest(token)
-        body = self.env["ir.qweb"]._render(
-            "vertrouwenspersoon.vp_appointment_confirm_mail_body",
+        subject, body = self.env["vp.booking.mail"]._render(
+            "vertrouwenspersoon.mail_template_vp_booking_confirm_email",
             {"url": f"{self.get_base_url()}/confirm-email/{self.id}/{token}"},
+            lang=self.env.context.get("lang"),
         )
-        self._create_mail(self.env._("Confirm your e-mail address"), body, email_to)
+        self._create_mail(subject, body, email_to)
 
     def _check_confirm_token(self, token):
         self.ensure_one()
@@ -594,34 +595,21 @@ class VpAppointment(models.Model):
                     kind, counsellor.email_formatted, for_booker=False
                 )
 
-    def _mail_subject(self, kind, for_booker):
-        date = self._local_label()
-        _ = self.env._
-        if for_booker:
-            if kind == "reminder":
-                return _("Reminder: your appointment on %(date)s", date=date)
-            return _("Your appointment on %(date)s", date=date)
-        if kind == "cancelled":
-            return _("Appointment on %(date)s cancelled", date=date)
-        if kind == "moved":
-            return _("Appointment moved to %(date)s", date=date)
-        return _("New appointment on %(date)s", date=date)
-
     def _send_mail(self, kind, email_to, for_booker):
-        """A neutral e-mail: no counsellor role, no subject matter, no note."""
+        """A neutral e-mail from the booking mail templates (vp.booking.mail): no
+        counsellor role, no subject matter, no note; the texts are the functional
+        administrator's, the values the ones below only."""
         self.ensure_one()
         if not for_booker:
             url = f"{self.get_base_url()}/odoo/vp.appointment/{self.id}"
-        elif kind in ("cancelled", "declined"):
-            url = ""  # no link in these mails: no token made for them
+            template = "counsellor_" + (kind if kind in ("moved", "cancelled") else "booked")
         else:
-            url = self._manage_url()
-        body = self.env["ir.qweb"]._render(
-            "vertrouwenspersoon.vp_appointment_mail_body",
+            template = kind
+            # no link in these mails: no token made for them
+            url = "" if kind in ("cancelled", "declined") else self._manage_url()
+        subject, body = self.env["vp.booking.mail"]._render(
+            f"vertrouwenspersoon.mail_template_vp_booking_{template}",
             {
-                "appointment": self,
-                "kind": kind,
-                "for_booker": for_booker,
                 "when": self._local_label(),
                 "proposed": self._local_label(self.proposed_start) if self.proposed_start else "",
                 "channel": self._mail_channel(),
@@ -629,10 +617,11 @@ class VpAppointment(models.Model):
                 # the counsellor's reply, decrypted in their own request (never stored plain)
                 "message": self.env.context.get("vp_booker_message") or "",
             },
+            lang=self.env.context.get("lang"),
         )
         cancel = kind in ("cancelled", "declined")
         ics = self._ics(cancel=cancel) if for_booker and kind != "proposed" else None
-        self._create_mail(self._mail_subject(kind, for_booker), body, email_to, ics)
+        self._create_mail(subject, body, email_to, ics)
 
     def _create_mail(self, subject, body, email_to, ics=None):
         """Queue one booking mail that leaves nothing behind.

@@ -30,3 +30,4 @@ from . import test_appointment_burst
 from . import test_tours
 from . import test_expense_vault
 from . import test_settings
+from . import test_booking_mail
