@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Booking benchmark: slot computation time and a concurrent booking load test.
 
     python3 bench/bench_booking.py [--clients 20] [--rounds 5]

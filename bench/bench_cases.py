@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Benchmark of the counsellor's case list and case form under the record rules.
 
     python3 bench/bench_cases.py [--cases 100000] [--runs 30] [--keep]

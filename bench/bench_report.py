@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Benchmark of the annual report: figures for a year with many cases, and the PDF.
 
     python3 bench/bench_report.py [--cases 10000] [--runs 5] [--keep]
@@ -172,8 +173,8 @@ def main():
             env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
             users = seed(env, args.cases)
             cr.commit()
-            from odoo.addons.vertrouwenspersoon.models import report_linked as rl
-            from odoo.addons.vertrouwenspersoon.models.annual_report import COUNT_TABLES
+            from odoo.addons.vertrouwenspersoon.models.report.vp_annual_report import COUNT_TABLES
+            from odoo.addons.vertrouwenspersoon.tools import report_linked as rl
 
             uenv = env(user=users[0].id)
             own = uenv["vp.annual.report"].create({"year": YEAR, "scope": "counsellor"})

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Benchmark: the pivot of hours per month and activity over 100,000 time entries.
 
     python3 bench/bench_time.py [--entries 100000] [--runs 7]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What a counsellor waits for in the browser: unlocking, and opening a case with 50
 contact moments, with and without its decrypted content, through Odoo's HTTP server.
 

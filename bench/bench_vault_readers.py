@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What checking the readers of a counsellor's cases adds to every unlock.
 
     python3 bench/bench_vault_readers.py [--cases 2000]

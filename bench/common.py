@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Shared helpers of the benchmark, load, fault and fuzz scripts.
 
 A bench script typically does::

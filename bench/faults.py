@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Fault tests (``make faults``): kill Odoo or restart PostgreSQL mid-work, check nothing breaks.
 
 Scenarios, each scripted and repeatable (the "middle" is made deterministic by holding a

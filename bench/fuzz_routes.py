@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Fuzzing of the addon's HTTP routes and of its models' RPC methods (``make fuzz``).
 
 Uses hypothesis to generate random and malformed input against a running server on

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Load test (``make load``): 50 employees booking and 5 counsellors working on cases.
 
 Starts Odoo with 2 workers on a free loopback port against the private PostgreSQL and a

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Seed a believable population for load, fault and fuzz runs.
 
 Employees (half portal, half internal users), counsellors with a booking profile and a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Run every bench/bench_*.py and print one table of their figures (``make bench``).
 
 Each script runs in its own subprocess with a timeout; its stdout is scanned for

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Bulk SQL shared by the benchmarks that seed cases (content stays empty: SQL cannot
 encrypt)."""
 

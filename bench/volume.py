@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Seed realistic volumes with bulk SQL: cases, contact moments, bookings, time entries.
 
     python3 bench/volume.py --cases 10000 [--years 3] [--db vp_volume] [--keep-db]

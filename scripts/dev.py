@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Developer entry point: run the product or its tests on a private PostgreSQL.
 
     python3 scripts/dev.py run      # make run
@@ -680,8 +681,39 @@ def cmd_test(args):
     for line in errors[:20]:
         print("error outside a test:", line)
     print(f"wall time {elapsed:.1f}s; log in {logfile}")
-    print(f"{passed} passed, {failed + errored + stray} failed")
-    return 0 if (rc == 0 and not (failed or errored or stray)) else 1
+    print(f"odoo tests: {passed} passed, {failed + errored + stray} failed")
+    py_passed, py_failed = run_root_pytest()
+    print(f"root tests (pytest): {py_passed} passed, {py_failed} failed")
+    print(f"{passed + py_passed} passed, {failed + errored + stray + py_failed} failed")
+    return 0 if (rc == 0 and not (failed or errored or stray or py_failed)) else 1
+
+
+PYTEST_COUNT_RE = re.compile(r"(\d+) (passed|failed|error)")
+
+
+def run_root_pytest():
+    """The pure-Python tests of the repository's tests/ folder: no Odoo, no database.
+
+    pytest-odoo's plugin is switched off here: it wants a database these tests do not use.
+    Returns (passed, failed); a run that reports nothing counts as one failure.
+    """
+    info("running the pure-Python tests in tests/ (pytest, no database)")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:odoo", "-p", "no:cacheprovider", "tests"],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    lines = proc.stdout.strip().splitlines()
+    last = lines[-1] if lines else ""
+    counts = {kind: int(n) for n, kind in PYTEST_COUNT_RE.findall(last)}
+    if proc.returncode not in (0, 1) or not counts:
+        sys.stdout.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        return counts.get("passed", 0), counts.get("failed", 0) + counts.get("error", 0) or 1
+    if proc.returncode:
+        sys.stdout.write(proc.stdout[-3000:])
+    return counts.get("passed", 0), counts.get("failed", 0) + counts.get("error", 0)
 
 
 # Modules an organisation installs beside ours and that an administrator can turn against

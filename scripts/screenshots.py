@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Screenshots of the main screens for the README, from a running `make run`.
 
     PORT=8069 python3 scripts/screenshots.py [output folder, default docs/screenshots]

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Booking a confidential appointment: portal (/my/vertrouwenspersoon) and public flow.
 
 Employees never get ORM access to vp.counsellor or vp.appointment: every read here is
@@ -17,20 +18,34 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.appointment import CONTROL_RE, SHORT_MAX, BookingRateError, SlotTakenError
-from ..models.appointment_slots import parse_slot
-from ..models.booking_attempt import PARAM_PORTAL
+from ..models.booking.vp_appointment import CONTROL_RE, SHORT_MAX, BookingRateError, SlotTakenError
+from ..models.booking.vp_booking_attempt import PARAM_PORTAL
+from ..models.booking.vp_counsellor import parse_slot
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 PORTAL = "/my/vertrouwenspersoon"
+
+
 PUBLIC = "/vertrouwenspersoon/afspraak"
+
+
 # the token-free page of a public booking, opened with the session grant of a link
 MANAGE = f"{PUBLIC}/manage"
+
+
 CONFIRM = "/confirm-email"  # neutral: the mail may reach someone who booked nothing
+
+
 # links in e-mails say "appointment", not "confidential counsellor", to whoever reads
 # a mail waiting in the queue
 MAIL_LINK = "/afspraak"
+
+
 GRANT_SECONDS = 3600
+
+
 PARAM_PUBLIC_BOOKING = "vertrouwenspersoon.public_booking"
 
 

@@ -17,12 +17,14 @@ from odoo.tools import format_datetime
 
 from odoo.addons.web.controllers.session import Session
 
-from ..models.vault import COOKIE_NAME, VaultError
-from ..models.vault_verify import VaultReview
+from ..models.vault.vp_vault import COOKIE_NAME, VaultError, VaultReview
 from .vault_texts import vault_texts
 
 VAULT_URL = "/vertrouwenspersoon/vault"
+
+
 HOME_URL = "/odoo"
+
 
 # The page is rendered from this file; see views/vault_page.html.
 _PAGES = jinja2.Environment(
@@ -30,11 +32,15 @@ _PAGES = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
+
+
 # No script, no frame, no form to elsewhere, only this addon's stylesheet.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+
+
 _LOCAL_PATH = re.compile(r"^/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$")
 
 

@@ -14,7 +14,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .report_suppression import MIN_THRESHOLD
+from ..tools.report_suppression import MIN_THRESHOLD
 
 _logger = logging.getLogger(__name__)
 

@@ -1,6 +1,13 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from odoo import api, models
 
 COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
+
+
+def counsellor_domain(model):
+    """The users of the counsellor group: the ``domain`` of every counsellor field."""
+    return [("groups_id", "in", model.env.ref(COUNSELLOR_GROUP).ids)]
 
 
 def _counsellor_ids(env):
@@ -75,17 +82,5 @@ class ResUsers(models.Model):
     def unlink(self):
         before = _counsellor_ids(self.env)
         result = super().unlink()
-        _log_membership(self.env, before)
-        return result
-
-
-class ResGroups(models.Model):
-    _inherit = "res.groups"
-
-    def write(self, vals):
-        if not {"users", "implied_ids"} & set(vals):
-            return super().write(vals)
-        before = _counsellor_ids(self.env)
-        result = super().write(vals)
         _log_membership(self.env, before)
         return result

@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from . import test_foundation
 from . import test_translation
 from . import test_appointment_booking
@@ -12,7 +14,6 @@ from . import test_case
 from . import test_case_security
 from . import test_case_http
 from . import test_vault_case
-from . import test_report_suppression
 from . import test_annual_report
 from . import test_report_security
 from . import test_report_integration

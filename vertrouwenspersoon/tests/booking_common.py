@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from odoo import Command
 from odoo.tests import new_test_user
 

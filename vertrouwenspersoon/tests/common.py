@@ -1,11 +1,24 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
 
-from ..models import vault as vault_module
-from ..models import vault_crypto
+from ..models.vault import vp_vault as vault_module
+from ..tools import vault_crypto
 
 COUNSELLOR = "vertrouwenspersoon.group_vp_counsellor"
+# The roles of the threat model, each with the groups its test user gets.
+ROLES = {
+    "counsellor": COUNSELLOR,
+    "director": "base.group_user,vertrouwenspersoon.group_vp_director",
+    "functional_admin": "vertrouwenspersoon.group_vp_manager",
+    "hr_officer": "hr.group_hr_user",
+    "hr_manager": "hr.group_hr_manager",
+    "settings_admin": "base.group_system",
+    "employee": "base.group_user",
+    "portal": "base.group_portal",
+}
 CASE_MODELS = ("vp.case", "vp.case.contact", "vp.case.document", "vp.security.log")
 
 MELDER = "Melder Zeldzaamnaam"
@@ -13,6 +26,17 @@ SECRET = "Geheime verklaring over afdeling Zonnebloem"
 THIRD_PARTY = "Passage over collega Derdepersoon"
 VAULT_PASS = "Zeven eiken in de Linde 2024"
 FAST_KDF = {"alg": "scrypt", "n": 2**14, "r": 8, "p": 1}
+
+
+def role_users(env, prefix, *roles):
+    """One test user per role (login and password ``<prefix>_<role>``), by role."""
+    return {role: new_test_user(env, f"{prefix}_{role}", groups=ROLES[role]) for role in roles}
+
+
+def add_role_users(cls, prefix, *roles):
+    """The users of ``role_users`` as attributes of the test class (``cls.director``)."""
+    for role, user in role_users(cls.env, prefix, *roles).items():
+        setattr(cls, role, user)
 
 
 def use_cheap_kdf(cls):
@@ -41,22 +65,18 @@ class CaseCommon(TransactionCase):
         super().setUpClass()
         cls.counsellor = new_test_user(cls.env, "vp_t_counsellor", groups=COUNSELLOR)
         cls.other_counsellor = new_test_user(cls.env, "vp_t_other", groups=COUNSELLOR)
-        cls.roles = {
-            "hr_officer": new_test_user(cls.env, "vp_t_hr", groups="hr.group_hr_user"),
-            "hr_manager": new_test_user(cls.env, "vp_t_hrm", groups="hr.group_hr_manager"),
-            "employee": new_test_user(cls.env, "vp_t_emp", groups="base.group_user"),
-            "portal": new_test_user(cls.env, "vp_t_portal", groups="base.group_portal"),
-            "director": new_test_user(
-                cls.env, "vp_t_dir", groups="base.group_user,vertrouwenspersoon.group_vp_director"
-            ),
-            "functional_admin": new_test_user(
-                cls.env, "vp_t_fa", groups="vertrouwenspersoon.group_vp_manager"
-            ),
-            "settings_admin": new_test_user(
-                cls.env, "vp_t_sys", groups="base.group_user,base.group_system"
-            ),
-            "other_counsellor": cls.other_counsellor,
-        }
+        cls.roles = role_users(
+            cls.env,
+            "vp_t",
+            "hr_officer",
+            "hr_manager",
+            "employee",
+            "portal",
+            "director",
+            "functional_admin",
+            "settings_admin",
+        )
+        cls.roles["other_counsellor"] = cls.other_counsellor
         setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])
         cls.category = cls.env.ref("vertrouwenspersoon.vp_category_bullying")
         Case = cls.env["vp.case"].with_user(cls.counsellor)

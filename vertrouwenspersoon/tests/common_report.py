@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Shared set-up of the annual report tests: users and a fake metadata source."""
 
 import io
@@ -11,6 +12,8 @@ import openpyxl
 from PyPDF2 import PdfReader
 
 from odoo.tests import new_test_user
+
+from .common import add_role_users
 
 YEAR = 2019  # before any demo data, so demo cases never mix into the figures
 
@@ -93,13 +96,9 @@ class ReportUsersMixin:
             company_id=cls.other_company.id,
             company_ids=[(6, 0, cls.other_company.ids)],
         )
-        cls.employee = new_test_user(env, "vp_r_emp", groups="base.group_user")
-        cls.portal = new_test_user(env, "vp_r_portal", groups="base.group_portal")
-        cls.hr_manager = new_test_user(env, "vp_r_hr", groups="hr.group_hr_manager")
-        cls.functional_admin = new_test_user(
-            env, "vp_r_manager", groups="vertrouwenspersoon.group_vp_manager"
+        add_role_users(
+            cls, "vp_r", "employee", "portal", "hr_manager", "functional_admin", "settings_admin"
         )
-        cls.settings_admin = new_test_user(env, "vp_r_sys", groups="base.group_system")
         cls.Report = env["vp.annual.report"]
 
     @contextmanager

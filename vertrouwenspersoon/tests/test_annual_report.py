@@ -1,9 +1,11 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 import json
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from ..models import report_suppression as rs
+from ..tools import report_suppression as rs
 from .common_report import (
     YEAR,
     ReportUsersMixin,

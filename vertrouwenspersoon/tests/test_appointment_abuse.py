@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Booking as an abuser tries it (issue: booking that holds against abuse, leaves no
 traces): one test per attack, over HTTP for the forms. The bursts with real
 concurrent transactions are in test_appointment_burst."""

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """A parallel burst from one client or one booker, in real concurrent transactions:
 the limits hold (their count and insert are atomic per key)."""
 

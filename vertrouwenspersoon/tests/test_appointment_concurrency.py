@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Two real transactions racing for one slot: the database lets only one win."""
 
 import logging

@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from unittest.mock import patch
 
 import psycopg2
@@ -5,7 +7,7 @@ import psycopg2
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from ..models.appointment_notice import MAX_ATTEMPTS
+from ..models.booking.vp_appointment_notice import MAX_ATTEMPTS
 from .booking_common import BookingFixture
 
 
@@ -55,7 +57,7 @@ class TestAppointmentOutbox(BookingFixture, TransactionCase):
         Appointment = type(self.env["vp.appointment"])
         with (
             patch.object(Appointment, "_notify_booker", side_effect=RuntimeError("smtp")),
-            mute_logger("odoo.addons.vertrouwenspersoon.models.appointment_notice"),
+            mute_logger("odoo.addons.vertrouwenspersoon.models.booking.vp_appointment_notice"),
         ):
             for _run in range(MAX_ATTEMPTS + 2):
                 self.Notice._cron_send()

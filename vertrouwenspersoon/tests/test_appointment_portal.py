@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The portal and public booking flows over HTTP, including bad input and attacks."""
 
 import re

@@ -1,11 +1,12 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Privacy attacks on bookings: each test fails if anything leaks."""
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from ..models import vault as vault_module
+from ..models.vault import vp_vault as vault_module
 from .booking_common import BookingFixture
-from .common import VAULT_PASS
+from .common import VAULT_PASS, add_role_users
 
 
 @tagged("post_install", "-at_install")
@@ -14,16 +15,14 @@ class TestAppointmentSecurity(BookingFixture, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_booking()
-        cls.hr_officer = new_test_user(cls.env, "vp_s_hr_user", groups="hr.group_hr_user")
-        cls.hr_manager = new_test_user(cls.env, "vp_s_hr_mgr", groups="hr.group_hr_manager")
-        cls.director = new_test_user(
-            cls.env, "vp_s_director", groups="base.group_user,vertrouwenspersoon.group_vp_director"
-        )
-        cls.functional_admin = new_test_user(
-            cls.env, "vp_s_fadmin", groups="vertrouwenspersoon.group_vp_manager"
-        )
-        cls.settings_admin = new_test_user(
-            cls.env, "vp_s_admin", groups="base.group_system,base.group_erp_manager"
+        add_role_users(
+            cls,
+            "vp_s",
+            "hr_officer",
+            "hr_manager",
+            "director",
+            "functional_admin",
+            "settings_admin",
         )
         cls.colleague = new_test_user(cls.env, "vp_s_colleague", groups="base.group_user")
         cls.employee_record = cls.env["hr.employee"].create(

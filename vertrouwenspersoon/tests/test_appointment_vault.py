@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """What the booker types is encrypted for the counsellor: no plaintext in the database."""
 
 from odoo import fields
@@ -5,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger, sql
 
-from ..models import vault as vault_module
+from ..models.vault import vp_vault as vault_module
 from .booking_common import BookingFixture, make_counsellor
 from .common import VAULT_PASS
 from .test_appointment_portal import CSRF_RE
@@ -178,7 +179,7 @@ class TestAppointmentVault(BookingFixture, HttpCase):
         # a counsellor without a vault: the column stays until they have one
         cr.execute("ALTER TABLE vp_appointment ADD COLUMN note text")
         cr.execute("UPDATE vp_appointment SET note = %s WHERE id = %s", [NOTE, other.id])
-        with mute_logger("odoo.addons.vertrouwenspersoon.models.appointment_vault"):
+        with mute_logger("odoo.addons.vertrouwenspersoon.models.booking.vp_appointment"):
             Appointment.init()
         self.assertTrue(sql.column_exists(cr, "vp_appointment", "note"))
         self.assertEqual(no_vault_user, other.counsellor_id)

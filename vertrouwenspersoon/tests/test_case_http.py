@@ -1,6 +1,8 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import COUNSELLOR, MELDER, VAULT_PASS, setup_vaults
+from .common import COUNSELLOR, MELDER, VAULT_PASS, role_users, setup_vaults
 
 REPORT = "vertrouwenspersoon.vp_case_inzage_document"
 
@@ -13,14 +15,8 @@ class TestCaseReportRoutes(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.counsellor = new_test_user(cls.env, "vp_h_counsellor", groups=COUNSELLOR)
-        cls.users = {
-            "other_counsellor": new_test_user(cls.env, "vp_h_other", groups=COUNSELLOR),
-            "hr_manager": new_test_user(cls.env, "vp_h_hrm", groups="hr.group_hr_manager"),
-            "settings_admin": new_test_user(
-                cls.env, "vp_h_sys", groups="base.group_user,base.group_system"
-            ),
-            "portal": new_test_user(cls.env, "vp_h_portal", groups="base.group_portal"),
-        }
+        cls.users = role_users(cls.env, "vp_h", "hr_manager", "settings_admin", "portal")
+        cls.users["other_counsellor"] = new_test_user(cls.env, "vp_h_other", groups=COUNSELLOR)
         setup_vaults(cls, cls.counsellor, cls.users["other_counsellor"])
         cls.case = (
             cls.env["vp.case"]

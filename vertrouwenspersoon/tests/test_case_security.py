@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Attacks on case data: every role of the threat model against every access path.
 
 Each check returns normally only if nothing of the target case leaks: an AccessError,

@@ -1,4 +1,8 @@
-from odoo.tests import TransactionCase, new_test_user, tagged
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
+from odoo.tests import TransactionCase, tagged
+
+from .common import add_role_users
 
 
 @tagged("post_install", "-at_install")
@@ -6,18 +10,16 @@ class TestFoundation(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.counsellor = new_test_user(
-            cls.env, "vp_f_counsellor", groups="vertrouwenspersoon.group_vp_counsellor"
+        add_role_users(
+            cls,
+            "vp_f",
+            "counsellor",
+            "director",
+            "functional_admin",
+            "hr_manager",
+            "settings_admin",
+            "employee",
         )
-        cls.director = new_test_user(
-            cls.env, "vp_f_director", groups="base.group_user,vertrouwenspersoon.group_vp_director"
-        )
-        cls.functional_admin = new_test_user(
-            cls.env, "vp_f_manager", groups="vertrouwenspersoon.group_vp_manager"
-        )
-        cls.hr_manager = new_test_user(cls.env, "vp_f_hr", groups="hr.group_hr_manager")
-        cls.settings_admin = new_test_user(cls.env, "vp_f_sys", groups="base.group_system")
-        cls.employee = new_test_user(cls.env, "vp_f_emp", groups="base.group_user")
 
     def _visible_menus(self, user):
         return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()

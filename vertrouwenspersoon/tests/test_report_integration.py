@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The annual report on real cases, time entries and budgets (metadata only)."""
 
 import json

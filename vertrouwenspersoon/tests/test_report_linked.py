@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Reports that cannot be combined: the organisation's and the counsellors' reports of a
 year are linked tables, protected together and checked by an independent auditor."""
 
@@ -6,13 +7,14 @@ import unittest
 from contextlib import contextmanager
 from unittest.mock import patch
 
-from odoo import fields
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, TransactionCase, new_test_user, tagged
 
-from ..models import report_disclosure_audit as auditor
-from ..models import report_linked as rl
-from ..models.annual_report import COUNT_TABLES
+from ..models.report.vp_annual_report import COUNT_TABLES
+from ..tools import report_disclosure_audit as auditor
+from ..tools import report_linked as rl
 from .common_report import YEAR, ReportUsersMixin
 
 try:
@@ -332,15 +334,17 @@ class TestLinkedReports(LinkedReportsMixin, TransactionCase):
                 other.with_user(self.counsellor2).action_publish()
         self.assertEqual(other.state, "draft")
 
+    @freeze_time("2026-06-15")  # mid-year: the current year is open on any day
     def test_open_year_cannot_be_published(self):
-        this_year = fields.Date.today().year
+        this_year = 2026
         report = self._report("counsellor", self.counsellor, year=this_year)
         with self._issue_source(), self.assertRaisesRegex(UserError, "once the year is over"):
             report.action_publish()
 
+    @freeze_time("2026-06-15")  # mid-year: the current year is open on any day
     def test_organisation_draft_is_no_live_window(self):
         """A colleague's new case must not show up in the organisation's draft."""
-        this_year = fields.Date.today().year
+        this_year = 2026
         open_draft = self._report("company", self.counsellor, year=this_year)
         self.assertIn("available once the year is over", open_draft.figures_html)
         with self.assertRaisesRegex(UserError, "available once"):

@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Attacks on the annual report: who reads what, through every path we know."""
 
 from odoo.exceptions import AccessError
@@ -199,7 +200,7 @@ class TestReportRoutes(ReportFixtureMixin, HttpCase):
         )
 
     def test_employee_gets_nothing_through_the_routes(self):
-        self.authenticate("vp_r_emp", "vp_r_emp")
+        self.authenticate(self.employee.login, self.employee.login)
         self._assert_refused(
             [
                 f"/report/pdf/{PDF}/{self.published.id}",

@@ -1,3 +1,5 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 import io
 from contextlib import contextmanager
 from datetime import date
@@ -10,7 +12,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.vertrouwenspersoon.models.time_summary import elapsed_fraction, indicator_for
+from odoo.addons.vertrouwenspersoon.models.time.vp_time_summary import (
+    elapsed_fraction,
+    indicator_for,
+)
 
 from .common import setup_vaults
 

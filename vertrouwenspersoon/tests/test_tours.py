@@ -1,3 +1,4 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Journeys in a real browser (Odoo tours in headless Chromium, static/tests/tours/).
 
 Every other test posts forms or calls the ORM; these look at the rendered page, so a
@@ -17,7 +18,7 @@ from odoo import fields
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tests.common import _find_executable
 
-from ..models import vault as vault_module
+from ..models.vault import vp_vault as vault_module
 from .booking_common import BookingFixture
 from .common import MELDER, VAULT_PASS
 

@@ -8,8 +8,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-from ..models import vault as vault_module
-from ..models import vault_crypto as vc
+from ..models.vault import vp_vault as vault_module
+from ..tools import vault_crypto as vc
 from .common import FAST_KDF, use_cheap_kdf
 
 PASS = "Zeven eiken in de Linde 2024"

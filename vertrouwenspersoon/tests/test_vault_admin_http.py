@@ -13,9 +13,9 @@ from odoo.api import Transaction
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from ..models import vault as vault_module
-from ..models import vault_crypto
-from ..models.vault import VaultError
+from ..models.vault import vp_vault as vault_module
+from ..models.vault.vp_vault import VaultError
+from ..tools import vault_crypto
 from .common import FAST_KDF, use_cheap_kdf
 
 PASS = "Zeven eiken in de Linde 2024"
@@ -236,7 +236,7 @@ class TestUnlockBurst(TransactionCase):
                         refused.append(type(exc).__name__)
 
         threads = [threading.Thread(target=worker) for _ in range(self.WORKERS)]
-        with mute_logger("odoo.sql_db", "odoo.addons.vertrouwenspersoon.models.vault"):
+        with mute_logger("odoo.sql_db", "odoo.addons.vertrouwenspersoon.models.vault.vp_vault"):
             for thread in threads:
                 thread.start()
             for thread in threads:

@@ -14,11 +14,10 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import config
 from odoo.tools.misc import exec_pg_environ, find_pg_tool
 
-from ..models import vault as vault_module
-from ..models import vault_crypto
-from ..models.vault import LOCKED_PLACEHOLDER
-from ..models.vault_case import DROP_PREFIX
-from ..models.vault_verify import VaultReview
+from ..models.vault import vp_vault as vault_module
+from ..models.vault.vp_vault import LOCKED_PLACEHOLDER, VaultReview
+from ..models.vault.vp_vault_drop_mixin import DROP_PREFIX
+from ..tools import vault_crypto
 from .common import FAST_KDF, VAULT_PASS, setup_vaults
 
 COUNSELLOR = "base.group_user,vertrouwenspersoon.group_vp_counsellor"

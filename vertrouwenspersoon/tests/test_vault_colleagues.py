@@ -10,8 +10,8 @@ import json
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..models import vault as vault_module
-from ..models.vault_log import PRIVATE_EVENTS
+from ..models.vault import vp_vault as vault_module
+from ..models.vault.vp_security_log import PRIVATE_EVENTS
 from .common import VAULT_PASS, use_cheap_kdf
 
 # with the export right an organisation may well give its counsellors

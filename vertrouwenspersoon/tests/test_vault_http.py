@@ -9,7 +9,7 @@ import re
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..models import vault as vault_module
+from ..models.vault import vp_vault as vault_module
 from .common import use_cheap_kdf
 
 PASS = "Zeven eiken in de Linde 2024"

@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import sql
 
-from ..models import vault as vault_module
+from ..models.vault import vp_vault as vault_module
 from .common import MELDER, SECRET, VAULT_PASS, CaseCommon
 
 REASON = "Melder Zeldzaamnaam doet aangifte bij de politie"

@@ -9,8 +9,8 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from ..models import vault_crypto as vc
-from ..models.vault_case import DROP_PREFIX
+from ..models.vault.vp_vault_drop_mixin import DROP_PREFIX
+from ..tools import vault_crypto as vc
 from .booking_common import BookingFixture
 from .common import VAULT_PASS
 from .test_vault_case import VaultCaseCommon

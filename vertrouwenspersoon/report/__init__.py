@@ -1,2 +1,0 @@
-from . import case_inzage
-from . import time_statement_xlsx
