@@ -129,6 +129,11 @@ class VpSettings(models.AbstractModel):
         "week). A year counts 52 weeks, in the annual report and in the time lists.",
     )
 
+    def _valid_field_parameter(self, field, name):
+        # config_parameter is res.config.settings' own; the functional administrator's
+        # form (vp.config.settings) reads and writes the same parameters
+        return name == "config_parameter" or super()._valid_field_parameter(field, name)
+
     @api.constrains(*MINIMUM)
     def _check_vp_minimum(self):
         for settings in self:

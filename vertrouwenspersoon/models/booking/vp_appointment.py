@@ -33,12 +33,6 @@ EPOCH = datetime(1970, 1, 1)
 SHORT_MAX = 120
 
 
-PARAM_MAX_ACTIVE = "vertrouwenspersoon.booking_max_active"
-
-
-DEFAULT_MAX_ACTIVE = 2
-
-
 # what PostgreSQL cannot store (NUL) and what no one types: C0 controls and DEL, but
 # tab and line breaks (a note has lines)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -385,11 +379,7 @@ class VpAppointment(models.Model):
 
     @api.model
     def _max_active(self):
-        icp = self.env["ir.config_parameter"].sudo()
-        try:
-            return max(int(icp.get_param(PARAM_MAX_ACTIVE, DEFAULT_MAX_ACTIVE)), 0)
-        except (TypeError, ValueError):
-            return DEFAULT_MAX_ACTIVE
+        return self.env["vp.settings"]._vp_value("vp_booking_max_active")
 
     @api.model
     def _check_booker_limit(self, keys, user_id=None, hourly=None):

@@ -8,12 +8,6 @@ from odoo.tools import SQL
 
 from .vp_published_year_mixin import ACTIVITY_TYPES
 
-GUIDELINE_PARAM = "vertrouwenspersoon.guideline_hours_per_week"
-
-
-DEFAULT_GUIDELINE_HOURS_PER_WEEK = 2.0
-
-
 INDICATORS = [
     ("far_below", "Far below guideline"),
     ("below", "Below guideline"),

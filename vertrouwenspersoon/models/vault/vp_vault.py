@@ -39,12 +39,6 @@ SESSION_KEY = "vp_vault"
 COOKIE_NAME = vault_gate.COOKIE_NAME
 
 
-IDLE_PARAM = "vertrouwenspersoon.vault_idle_minutes"
-
-
-DEFAULT_IDLE_MINUTES = 30
-
-
 # Throttling: from the 3rd consecutive wrong passphrase on, wait 2**(n-3) x 5 s
 # (5, 10, 20, ... seconds), at most one hour.
 THROTTLE_FREE_ATTEMPTS = 3
@@ -184,14 +178,7 @@ class VpVault(models.Model):
 
     @api.model
     def _idle_seconds(self):
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param(IDLE_PARAM, str(DEFAULT_IDLE_MINUTES))
-        )
-        try:
-            minutes = float(value)
-        except ValueError:
-            minutes = DEFAULT_IDLE_MINUTES
-        return max(minutes, 1.0) * 60
+        return self.env["vp.settings"]._vp_value("vp_vault_idle_minutes") * 60
 
     def _context_for(self, kind):
         self.ensure_one()
