@@ -219,5 +219,6 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         self._vp_write_settings()
+        return result
