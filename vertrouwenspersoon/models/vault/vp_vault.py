@@ -68,6 +68,11 @@ def _http_request():
         return None
 
 
+# One file per model, one class block per concern in the order Odoo loads them
+# (docs/architecture.md): pylint-odoo's advice to merge these blocks does not apply.
+# pylint: disable=consider-merging-classes-inherited
+
+
 class VaultError(UserError):
     """A vault operation refused, with a message for the counsellor."""
 
@@ -980,8 +985,7 @@ class VpVaultIntegrity(models.Model):
 
 
 class VpVaultReaders(models.Model):
-    # one class block per concern in the model's one file (docs/architecture.md)
-    _inherit = "vp.vault"  # pylint: disable=consider-merging-classes-inherited
+    _inherit = "vp.vault"
 
     @api.model
     def _reader_findings(self):
