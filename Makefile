@@ -11,9 +11,15 @@ run:  ## Odoo with the addon and demo data on a private PostgreSQL, at http://lo
 test:  ## fresh database, install the addon, run all its tests
 	@$(PYTHON) scripts/dev.py test
 
-lint:  ## pre-commit: ruff, pylint-odoo and friends
-	@$(PYTHON) -m pre_commit --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet -r requirements-dev.txt
-	@$(PYTHON) -m pre_commit run --all-files --show-diff-on-failure
+# The hooks call ruff, pylint and the OCA checks by name: they must be the ones installed
+# into $(PYTHON), found in its scripts folder (a venv's bin, pyenv's version bin, ~/.local/bin
+# for pip --user) even when that folder is not on the caller's PATH.
+LINT_PATH = $(shell $(PYTHON) -c 'import os, sysconfig; print(os.pathsep.join(dict.fromkeys([sysconfig.get_path("scripts"), sysconfig.get_path("scripts", os.name + "_user")])))')
+
+lint:  ## pre-commit: OCA's module and PO checks, ruff, pylint-odoo (mandatory and optional)
+	@$(PYTHON) -c "import pre_commit, ruff, pylint_odoo, oca_pre_commit_hooks" 2>/dev/null \
+		|| $(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	@PATH="$(LINT_PATH)$(if $(LINT_PATH),:)$$PATH" $(PYTHON) -m pre_commit run --all-files --show-diff-on-failure
 
 deps:
 	@$(PYTHON) scripts/dev.py deps

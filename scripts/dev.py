@@ -15,6 +15,7 @@ is none. Every failure it can foresee ends with one paragraph and exit code 2.
 import ast
 import contextlib
 import getpass
+import json
 import os
 import re
 import shutil
@@ -64,6 +65,10 @@ def info(message):
 def check_odoo():
     """Return the odoo package's version info, or raise a SetupError."""
     try:
+        import odoo
+
+        if getattr(odoo, "__file__", None) is None:
+            raise SetupError(_namespace_message(list(getattr(odoo, "__path__", []))))
         from odoo import release
     except ImportError as exc:
         raise SetupError(
@@ -73,7 +78,6 @@ def check_odoo():
             "requirements.txt), or point PYTHONPATH at the folder that contains the "
             "`odoo` package, or set PYTHON=<an interpreter that imports odoo> for make."
         ) from exc
-    _check_regular_package()
     if tuple(release.version_info[:2]) != (18, 0):
         raise SetupError(
             f"The importable Odoo is version {release.version}, found at "
@@ -83,21 +87,48 @@ def check_odoo():
     return release.version_info
 
 
-def _check_regular_package():
-    """Odoo must be a regular package: a PEP 660 editable install becomes a namespace
-    package as soon as an OCA addon wheel writes into site-packages/odoo/addons."""
-    import odoo
+# The interpreter (and its options) that must import Odoo as Odoo will: the one running
+# this script. A list so that tests can add an option.
+ODOO_PYTHON = [sys.executable]
 
-    if getattr(odoo, "__file__", None) is None:
-        locations = ", ".join(getattr(odoo, "__path__", []))
+# Run in a fresh interpreter: the `odoo` this process may already have imported stays
+# cached in sys.modules and would hide what a pip install has just changed on disk.
+_ODOO_PROBE = (
+    "import json, odoo; print(json.dumps([getattr(odoo, '__file__', None), "
+    "list(getattr(odoo, '__path__', []))]))"
+)
+
+
+def _check_regular_package():
+    """Odoo must be a regular package. An Odoo installed in editable mode the PEP 660 way
+    (an import hook) becomes a namespace package as soon as an OCA addon wheel creates
+    site-packages/odoo/addons: the plain folder is found before the hook runs, and
+    `odoo.__file__` is None. Odoo then fails at start with a traceback."""
+    proc = subprocess.run(
+        [*ODOO_PYTHON, "-c", _ODOO_PROBE], capture_output=True, text=True, check=False
+    )
+    if proc.returncode:
         raise SetupError(
-            f"`odoo` imports as a namespace package in {sys.executable} (from {locations}), "
-            "so Odoo cannot start. This happens when Odoo was installed in editable mode "
-            "the PEP 660 way and an OCA addon wheel (such as odoo-addon-report_xlsx) was "
-            "then installed into site-packages/odoo/addons. Reinstall Odoo with "
-            "`pip install -e <your Odoo 18.0 checkout> --config-settings editable_mode=compat`, "
-            "or run with PYTHONPATH pointing at the Odoo source folder."
+            f"Odoo is no longer importable by {ODOO_PYTHON[0]} after installing the "
+            f"Python dependencies: {(proc.stderr.strip().splitlines() or ['?'])[-1]}. "
+            "Check what pip changed (`pip list`), or reinstall Odoo 18.0 into this Python."
         )
+    odoo_file, locations = json.loads(proc.stdout.strip().splitlines()[-1])
+    if odoo_file is None:
+        raise SetupError(_namespace_message(locations))
+
+
+def _namespace_message(locations):
+    return (
+        f"`odoo` imports as a namespace package in {ODOO_PYTHON[0]} (from "
+        f"{', '.join(locations) or 'nowhere'}), so Odoo cannot start (`odoo.__file__` is "
+        "None). This happens when Odoo was installed in editable mode the PEP 660 way "
+        "(`pip install -e`) and an OCA addon wheel such as odoo-addon-report_xlsx was then "
+        "installed into site-packages/odoo/addons: that plain folder now hides the "
+        "editable Odoo. Reinstall Odoo with `pip install -e <your Odoo 18.0 checkout> "
+        "--config-settings editable_mode=compat`, or run from the Odoo source folder "
+        "(PYTHONPATH=<your Odoo 18.0 checkout>), then run this again."
+    )
 
 
 def addons_path():
@@ -804,6 +835,8 @@ def cmd_deps(args):
     try:
         check_odoo()
         install_deps()
+        # installing addon wheels can turn an editable Odoo into a namespace package
+        _check_regular_package()
     except SetupError as exc:
         fail(str(exc))
     return 0

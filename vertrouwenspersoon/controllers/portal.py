@@ -18,7 +18,7 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.booking.vp_appointment import CONTROL_RE, SHORT_MAX, BookingRateError, SlotTakenError
-from ..models.booking.vp_booking_attempt import PARAM_PORTAL
+from ..models.booking.vp_booking_attempt import PORTAL_LIMIT
 from ..models.booking.vp_counsellor import parse_slot
 from .slot_picker import slot_weeks
 
@@ -32,7 +32,6 @@ CONFIRM = "/confirm-email"  # neutral: the mail may reach someone who booked not
 # a mail waiting in the queue
 MAIL_LINK = "/afspraak"
 GRANT_SECONDS = 3600
-PARAM_PUBLIC_BOOKING = "vertrouwenspersoon.public_booking"
 
 
 class VpAppointmentPortal(CustomerPortal):
@@ -319,7 +318,7 @@ class VpAppointmentPortal(CustomerPortal):
             PORTAL,
             False,
             lambda appointment: f"{PORTAL}/{appointment.id}?done=booked",
-            hourly=PARAM_PORTAL,
+            hourly=PORTAL_LIMIT,
         )
 
     def _vp_too_many(self):
@@ -438,8 +437,7 @@ class VpAppointmentPortal(CustomerPortal):
     def _vp_public_closed(self):
         """The public free-time list can be switched off (see docs/booking.md, side
         channel): then only people with an account see free times."""
-        param = request.env["ir.config_parameter"].sudo().get_param(PARAM_PUBLIC_BOOKING, "1")
-        if param.strip().lower() not in ("0", "false", "no", "off"):
+        if request.env["vp.settings"]._vp_value("vp_public_booking") != "0":
             return None
         return self._vp_message(
             _("Booking without an account is not available"),

@@ -4,6 +4,7 @@
 from . import res_users
 from . import res_groups
 from . import ir_ui_menu
+from . import res_config_settings
 from . import vault
 from . import case
 from . import booking

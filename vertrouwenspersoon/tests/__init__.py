@@ -40,3 +40,5 @@ from . import test_anonymous
 from . import test_anonymous_http
 from . import test_anonymous_security
 from . import test_anonymous_wbk
+from . import test_settings
+from . import test_booking_mail

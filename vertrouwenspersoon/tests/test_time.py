@@ -169,23 +169,24 @@ class TestGuideline(VpTimeCommon):
         )
 
     def test_guideline_pro_rata(self):
-        """2 h/week: on 1 July 2023 (182 days of 365) the guideline is 52 * 182/365 h."""
+        """2 h/week, a year of 52 weeks (104 h, as in the annual report): on 1 July 2023
+        (182 days of 365) the guideline is 104 * 182/365 h."""
         for month in (1, 3, 6):
             self._entry(date=date(2023, month, 2), hours=5)
         line = self._line(self.counsellor, 2023, date(2023, 7, 1))
         self.assertEqual(len(line), 1)
         self.assertEqual(line.hours, 15)
-        self.assertAlmostEqual(line.guideline_year_hours, 2 * 365 / 7, places=2)
-        self.assertAlmostEqual(line.guideline_hours, 52.0, places=2)
-        self.assertEqual(line.indicator, "far_below")  # 15 of 52 hours
-        self.assertAlmostEqual(line.guideline_ratio, 15 / 52 * 100, places=0)
+        self.assertAlmostEqual(line.guideline_year_hours, 104.0, places=2)
+        self.assertAlmostEqual(line.guideline_hours, 104 * 182 / 365, places=2)
+        self.assertEqual(line.indicator, "far_below")  # 15 of 51.9 hours
+        self.assertAlmostEqual(line.guideline_ratio, 15 / (104 * 182 / 365) * 100, places=0)
         # early in the year the same hours are far above the guideline
         self.assertEqual(
             self._line(self.counsellor, 2023, date(2023, 1, 31)).indicator, "far_above"
         )
-        # a past year counts in full: 15 of 104.3 hours
+        # a past year counts in full: 15 of 104 hours
         full = self._line(self.counsellor, 2023, date(2024, 3, 1))
-        self.assertAlmostEqual(full.guideline_hours, 2 * 365 / 7, places=2)
+        self.assertAlmostEqual(full.guideline_hours, 104.0, places=2)
 
     def test_guideline_configurable_and_contract(self):
         self._entry(date=date(2023, 1, 2), hours=20)
@@ -193,7 +194,7 @@ class TestGuideline(VpTimeCommon):
             "vertrouwenspersoon.guideline_hours_per_week", "4"
         )
         line = self._line(self.counsellor, 2023, date(2023, 12, 31))
-        self.assertAlmostEqual(line.guideline_year_hours, 4 * 365 / 7, places=2)
+        self.assertAlmostEqual(line.guideline_year_hours, 4 * 52, places=2)
         # an external counsellor's contracted hours replace the guideline
         self.env["vp.counsellor.contract"].create(
             {"user_id": self.counsellor.id, "year": 2023, "hourly_rate": 95, "contract_hours": 20}

@@ -253,7 +253,8 @@ class TestVault(VaultCase):
         vaults = self.vault_env(self.counsellor)
         vaults.setup(PASS)
         vaults.unlock(PASS)
-        self.env["ir.config_parameter"].sudo().set_param(vault_module.IDLE_PARAM, "5")
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("vertrouwenspersoon.vault_idle_minutes", "5")
         slot = (self.env.cr.dbname, self.counsellor.id)
         vault_module._PROCESS_KEYS[slot]["last"] -= 4 * 60
         self.assertTrue(vaults.is_vault_unlocked())

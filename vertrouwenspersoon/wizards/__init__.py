@@ -5,3 +5,4 @@ from . import vp_case_dashboard
 from . import vp_case_share
 from . import vp_case_retention_extend
 from . import vp_conversation_share
+from . import vp_config_settings

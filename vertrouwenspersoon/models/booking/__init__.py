@@ -6,3 +6,4 @@ from . import vp_appointment_notice
 from . import vp_booking_attempt
 from . import vp_booking_guard
 from . import mail_mail
+from . import vp_booking_mail

@@ -11,14 +11,14 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import consteq, sql
 
+from ...tools.booking_ics import appointment_ics
 from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, encrypted_field
 from .vp_counsellor import ACTIVE_STATES, CHANNELS, booking_settings, to_local
 
 NOTE_MAX = 2000
 EPOCH = datetime(1970, 1, 1)
 SHORT_MAX = 120
-PARAM_MAX_ACTIVE = "vertrouwenspersoon.booking_max_active"
-DEFAULT_MAX_ACTIVE = 2
+
 
 # what PostgreSQL cannot store (NUL) and what no one types: C0 controls and DEL, but
 # tab and line breaks (a note has lines)
@@ -36,6 +36,11 @@ COMPUTE = "_compute_vault_drop_content"
 def new_booking_code():
     code = base64.b32encode(secrets.token_bytes(5)).decode()
     return f"{code[:4]}-{code[4:8]}"
+
+
+# One file per model, one class block per concern in the order Odoo loads them
+# (docs/architecture.md): pylint-odoo's advice to merge these blocks does not apply.
+# pylint: disable=consider-merging-classes-inherited
 
 
 class SlotTakenError(UserError):
@@ -370,11 +375,7 @@ class VpAppointment(models.Model):
 
     @api.model
     def _max_active(self):
-        icp = self.env["ir.config_parameter"].sudo()
-        try:
-            return max(int(icp.get_param(PARAM_MAX_ACTIVE, DEFAULT_MAX_ACTIVE)), 0)
-        except (TypeError, ValueError):
-            return DEFAULT_MAX_ACTIVE
+        return self.env["vp.settings"]._vp_value("vp_booking_max_active")
 
     @api.model
     def _check_booker_limit(self, keys, user_id=None, hourly=None):
@@ -581,11 +582,12 @@ class VpAppointment(models.Model):
         self.ensure_one()
         token = secrets.token_urlsafe(32)
         self.email_confirm_hash = token_digest(token)
-        body = self.env["ir.qweb"]._render(
-            "vertrouwenspersoon.vp_appointment_confirm_mail_body",
+        subject, body = self.env["vp.booking.mail"]._render(
+            "vertrouwenspersoon.mail_template_vp_booking_confirm_email",
             {"url": f"{self.get_base_url()}/confirm-email/{self.id}/{token}"},
+            lang=self.env.context.get("lang"),
         )
-        self._create_mail(self.env._("Confirm your e-mail address"), body, email_to)
+        self._create_mail(subject, body, email_to)
 
     def _check_confirm_token(self, token):
         self.ensure_one()
@@ -611,34 +613,21 @@ class VpAppointment(models.Model):
                     kind, counsellor.email_formatted, for_booker=False
                 )
 
-    def _mail_subject(self, kind, for_booker):
-        date = self._local_label()
-        _ = self.env._
-        if for_booker:
-            if kind == "reminder":
-                return _("Reminder: your appointment on %(date)s", date=date)
-            return _("Your appointment on %(date)s", date=date)
-        if kind == "cancelled":
-            return _("Appointment on %(date)s cancelled", date=date)
-        if kind == "moved":
-            return _("Appointment moved to %(date)s", date=date)
-        return _("New appointment on %(date)s", date=date)
-
     def _send_mail(self, kind, email_to, for_booker):
-        """A neutral e-mail: no counsellor role, no subject matter, no note."""
+        """A neutral e-mail from the booking mail templates (vp.booking.mail): no
+        counsellor role, no subject matter, no note; the texts are the functional
+        administrator's, the values the ones below only."""
         self.ensure_one()
         if not for_booker:
             url = f"{self.get_base_url()}/odoo/vp.appointment/{self.id}"
-        elif kind in ("cancelled", "declined"):
-            url = ""  # no link in these mails: no token made for them
+            template = "counsellor_" + (kind if kind in ("moved", "cancelled") else "booked")
         else:
-            url = self._manage_url()
-        body = self.env["ir.qweb"]._render(
-            "vertrouwenspersoon.vp_appointment_mail_body",
+            template = kind
+            # no link in these mails: no token made for them
+            url = "" if kind in ("cancelled", "declined") else self._manage_url()
+        subject, body = self.env["vp.booking.mail"]._render(
+            f"vertrouwenspersoon.mail_template_vp_booking_{template}",
             {
-                "appointment": self,
-                "kind": kind,
-                "for_booker": for_booker,
                 "when": self._local_label(),
                 "proposed": self._local_label(self.proposed_start) if self.proposed_start else "",
                 "channel": self._mail_channel(),
@@ -646,10 +635,11 @@ class VpAppointment(models.Model):
                 # the counsellor's reply, decrypted in their own request (never stored plain)
                 "message": self.env.context.get("vp_booker_message") or "",
             },
+            lang=self.env.context.get("lang"),
         )
         cancel = kind in ("cancelled", "declined")
         ics = self._ics(cancel=cancel) if for_booker and kind != "proposed" else None
-        self._create_mail(self._mail_subject(kind, for_booker), body, email_to, ics)
+        self._create_mail(subject, body, email_to, ics)
 
     def _create_mail(self, subject, body, email_to, ics=None):
         """Queue one booking mail that leaves nothing behind.
@@ -702,29 +692,18 @@ class VpAppointment(models.Model):
         }[self.channel]
 
     def _ics(self, cancel=False):
-        """A minimal iCalendar file with a neutral summary."""
+        """The calendar file of a booking mail: a neutral title and the time only (no
+        location: the room's name may say what it is for; the booker's page shows it)."""
         self.ensure_one()
-
-        def stamp(dt):
-            return dt.strftime("%Y%m%dT%H%M%SZ")
-
         uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
-        lines = [
-            "BEGIN:VCALENDAR",
-            "VERSION:2.0",
-            "PRODID:-//odoo//appointment//EN",  # neutral, like the rest of the mail
-            "METHOD:%s" % ("CANCEL" if cancel else "PUBLISH"),
-            "BEGIN:VEVENT",
-            f"UID:appointment-{self.id}-{uuid}",
-            f"DTSTAMP:{stamp(fields.Datetime.now())}",
-            f"DTSTART:{stamp(self.start)}",
-            f"DTEND:{stamp(self.stop)}",
-            "SUMMARY:%s" % self.env._("Appointment"),
-            "STATUS:%s" % ("CANCELLED" if cancel else "CONFIRMED"),
-        ]
-        # no LOCATION: the room's name may say what it is for; the booker's page shows it
-        lines += ["END:VEVENT", "END:VCALENDAR", ""]
-        return "\r\n".join(lines).encode()
+        return appointment_ics(
+            f"appointment-{self.id}-{uuid}",
+            self.start,
+            self.stop,
+            self.env._("Appointment"),
+            cancel=cancel,
+            now=fields.Datetime.now(),
+        )
 
     @api.model
     def _cron_send_reminders(self):

@@ -10,9 +10,10 @@ from odoo.tools import mute_logger
 
 _logger = logging.getLogger(__name__)
 
-PARAM_PUBLIC = "vertrouwenspersoon.public_booking_per_hour"
-PARAM_PORTAL = "vertrouwenspersoon.portal_booking_per_hour"
-DEFAULT_PER_HOUR = 5
+
+# the two rate limits: settings of vp.settings (attempts per hour)
+PUBLIC_LIMIT = "vp_public_booking_per_hour"
+PORTAL_LIMIT = "vp_portal_booking_per_hour"
 
 
 class VpBookingAttempt(models.Model):
@@ -37,12 +38,8 @@ class VpBookingAttempt(models.Model):
         return f"{kind}:{digest[:32]}"
 
     @api.model
-    def _limit(self, param=PARAM_PUBLIC):
-        icp = self.env["ir.config_parameter"].sudo()
-        try:
-            return max(int(icp.get_param(param, DEFAULT_PER_HOUR)), 1)
-        except (TypeError, ValueError):
-            return DEFAULT_PER_HOUR
+    def _limit(self, setting=PUBLIC_LIMIT):
+        return self.env["vp.settings"]._vp_value(setting)
 
     @api.model
     def _purge(self, now):
@@ -61,8 +58,8 @@ class VpBookingAttempt(models.Model):
         return sorted({self._hash(kind, value) for kind, value in values.items() if value})
 
     @api.model
-    def _allowed(self, keys, param=PARAM_PUBLIC):
-        """Whether each key is under the limit of ``param`` per hour, and no request of
+    def _allowed(self, keys, setting=PUBLIC_LIMIT):
+        """Whether each key is under the limit per hour of ``setting``, and no request of
         the same key runs at this very moment (then the caller may ``_add`` them)."""
         now = fields.Datetime.now()
         if not keys:
@@ -77,7 +74,7 @@ class VpBookingAttempt(models.Model):
             [keys, now - timedelta(hours=1)],
         )
         row = self.env.cr.fetchone()
-        return not (row and row[0] >= self._limit(param))
+        return not (row and row[0] >= self._limit(setting))
 
     @api.model
     def _count_recent(self, key):
@@ -96,10 +93,10 @@ class VpBookingAttempt(models.Model):
         )
 
     @api.model
-    def _record_attempt(self, param=PARAM_PUBLIC, **values):
+    def _record_attempt(self, setting=PUBLIC_LIMIT, **values):
         """Record an attempt for each (kind, value); False if any key is over the limit."""
         keys = self._keys(**values)
-        if not self._allowed(keys, param):
+        if not self._allowed(keys, setting):
             return False
         if keys:
             self._add(keys)

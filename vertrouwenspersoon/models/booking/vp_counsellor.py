@@ -20,25 +20,14 @@ CHANNELS = [
 
 ACTIVE_STATES = ("requested", "confirmed")
 
-PARAM_SLOT = "vertrouwenspersoon.booking_slot_minutes"
-PARAM_LEAD = "vertrouwenspersoon.booking_lead_hours"
-PARAM_HORIZON = "vertrouwenspersoon.booking_horizon_weeks"
-DEFAULTS = {PARAM_SLOT: 60, PARAM_LEAD: 4, PARAM_HORIZON: 6}
-
 
 def booking_settings(env):
-    """Slot length (minutes), lead time (hours) and horizon (weeks), sane even if mistyped."""
-    icp = env["ir.config_parameter"].sudo()
-    values = {}
-    for key, default in DEFAULTS.items():
-        try:
-            values[key] = max(int(icp.get_param(key, default)), 0)
-        except (TypeError, ValueError):
-            values[key] = default
+    """Slot length, lead time and horizon of the booking settings (vp.settings)."""
+    settings = env["vp.settings"]
     return {
-        "slot": timedelta(minutes=max(values[PARAM_SLOT], 15)),
-        "lead": timedelta(hours=values[PARAM_LEAD]),
-        "horizon": timedelta(weeks=max(values[PARAM_HORIZON], 1)),
+        "slot": timedelta(minutes=settings._vp_value("vp_booking_slot_minutes")),
+        "lead": timedelta(hours=settings._vp_value("vp_booking_lead_hours")),
+        "horizon": timedelta(weeks=settings._vp_value("vp_booking_horizon_weeks")),
     }
 
 

@@ -12,10 +12,7 @@ from ...tools import report_chart as chart
 from ...tools import report_format as fmt
 from ...tools import report_linked as rl
 from ...tools import report_suppression as rs
-
-DEFAULT_THRESHOLD = 5
-DEFAULT_GUIDELINE = 2.0
-WEEKS_PER_YEAR = 52
+from ..res_config_settings import WEEKS_PER_YEAR
 
 # Count tables of the report: key, kind of table. "partition": every new case counts in
 # exactly one row; "multi": a case counts in every row that applies to it.
@@ -97,15 +94,7 @@ class VpAnnualReport(models.Model):
 
     @api.model
     def _default_threshold(self):
-        param = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("vertrouwenspersoon.report_threshold", DEFAULT_THRESHOLD)
-        )
-        try:
-            return max(int(param), rs.MIN_THRESHOLD)
-        except ValueError:
-            return DEFAULT_THRESHOLD
+        return self.env["vp.settings"]._vp_value("vp_report_threshold")
 
     @api.depends("year", "version")
     def _compute_name(self):
@@ -539,15 +528,7 @@ class VpAnnualReport(models.Model):
         ]
 
     def _guideline_hours_per_week(self):
-        param = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("vertrouwenspersoon.guideline_hours_per_week", DEFAULT_GUIDELINE)
-        )
-        try:
-            return float(param)
-        except ValueError:
-            return DEFAULT_GUIDELINE
+        return self.env["vp.settings"]._vp_value("vp_guideline_hours_per_week")
 
     # ------------------------------------------------------------------ figures
 

@@ -1,12 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-import calendar
 
 from odoo import _, api, fields, models
 
 from .vp_time_summary import (
-    DEFAULT_GUIDELINE_HOURS_PER_WEEK,
-    GUIDELINE_PARAM,
     INDICATORS,
     create_sql_view,
     elapsed_fraction,
@@ -60,14 +57,6 @@ class VpTimeGuideline(models.Model):
         )
 
     @api.model
-    def _guideline_hours_per_week(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(GUIDELINE_PARAM)
-        try:
-            return float(value) if value else DEFAULT_GUIDELINE_HOURS_PER_WEEK
-        except ValueError:
-            return DEFAULT_GUIDELINE_HOURS_PER_WEEK
-
-    @api.model
     def _guideline_for(self, user, year, company, today=None):
         """(yearly guideline, guideline pro rata to `today`) in hours."""
         contract = (
@@ -81,8 +70,7 @@ class VpTimeGuideline(models.Model):
         if contract.contract_hours:
             year_hours = contract.contract_hours
         else:
-            days_in_year = 366 if calendar.isleap(year) else 365
-            year_hours = self._guideline_hours_per_week() * days_in_year / 7
+            year_hours = self.env["vp.settings"]._vp_guideline_year_hours()
         today = today or fields.Date.context_today(self)
         return year_hours, year_hours * elapsed_fraction(year, today)
 

@@ -8,9 +8,6 @@ from odoo.tools import SQL
 
 from .vp_time_entry import ACTIVITY_TYPES
 
-GUIDELINE_PARAM = "vertrouwenspersoon.guideline_hours_per_week"
-DEFAULT_GUIDELINE_HOURS_PER_WEEK = 2.0
-
 INDICATORS = [
     ("far_below", "Far below guideline"),
     ("below", "Below guideline"),

@@ -35,8 +35,7 @@ _logger = logging.getLogger(__name__)
 
 SESSION_KEY = "vp_vault"
 COOKIE_NAME = vault_gate.COOKIE_NAME
-IDLE_PARAM = "vertrouwenspersoon.vault_idle_minutes"
-DEFAULT_IDLE_MINUTES = 30
+
 
 # Throttling: from the 3rd consecutive wrong passphrase on, wait 2**(n-3) x 5 s
 # (5, 10, 20, ... seconds), at most one hour.
@@ -57,6 +56,11 @@ def _http_request():
         return request if request and getattr(request, "session", None) is not None else None
     except RuntimeError:
         return None
+
+
+# One file per model, one class block per concern in the order Odoo loads them
+# (docs/architecture.md): pylint-odoo's advice to merge these blocks does not apply.
+# pylint: disable=consider-merging-classes-inherited
 
 
 class VaultError(UserError):
@@ -178,14 +182,7 @@ class VpVault(models.Model):
 
     @api.model
     def _idle_seconds(self):
-        value = (
-            self.env["ir.config_parameter"].sudo().get_param(IDLE_PARAM, str(DEFAULT_IDLE_MINUTES))
-        )
-        try:
-            minutes = float(value)
-        except ValueError:
-            minutes = DEFAULT_IDLE_MINUTES
-        return max(minutes, 1.0) * 60
+        return self.env["vp.settings"]._vp_value("vp_vault_idle_minutes") * 60
 
     def _context_for(self, kind):
         self.ensure_one()
@@ -223,8 +220,9 @@ class VpVault(models.Model):
                 ),
             }
             raise VaultError(
-                self.env._("This passphrase is too weak: %s.")
-                % "; ".join(messages[p] for p in problems)
+                self.env._(
+                    "This passphrase is too weak: %s.", "; ".join(messages[p] for p in problems)
+                )
             )
 
     # ------------------------------------------------------------------ set-up
