@@ -53,6 +53,8 @@ SHOTS = [
         ".o_view_controller",
     ),
     ("employee-portal-booking.png", "medewerker", "/my/vertrouwenspersoon", "main"),
+    # the slot picker of the first demo counsellor: free times week by week
+    ("employee-slot-picker.png", "medewerker", "/my/vertrouwenspersoon/book/1", "#vp_slots"),
     (
         "director-annual-reports.png",
         "directeur",
