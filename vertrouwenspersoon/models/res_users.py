@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import api, models
+from odoo import api, fields, models
 
 COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
 
@@ -8,6 +8,19 @@ COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
 def counsellor_domain(model):
     """The users of the counsellor group: the ``domain`` of every counsellor field."""
     return [("groups_id", "in", model.env.ref(COUNSELLOR_GROUP).ids)]
+
+
+def counsellor_field(**kwargs):
+    """The counsellor a record belongs to: a user of the counsellor group, kept (restrict)
+    as long as records point to them. ``kwargs`` add to or override these defaults."""
+    kwargs = {
+        "string": "Counsellor",
+        "ondelete": "restrict",
+        "index": True,
+        "domain": counsellor_domain,
+        **kwargs,
+    }
+    return fields.Many2one("res.users", **kwargs)
 
 
 def _counsellor_ids(env):
