@@ -16,7 +16,6 @@ class VpExpense(models.Model):
     _name = "vp.expense"
     _inherit = ["vp.published.year.mixin"]
     _description = "Counsellor expense"
-    _order = "date desc, id desc"
     _rec_name = "description"
 
     budget_id = fields.Many2one("vp.budget", required=True, ondelete="restrict", index=True)

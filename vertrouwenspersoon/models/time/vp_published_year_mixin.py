@@ -10,6 +10,7 @@ class VpPublishedYearMixin(models.AbstractModel):
 
     _name = "vp.published.year.mixin"
     _description = "Frozen once the annual report of the year is published"
+    _order = "date desc, id desc"
 
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     company_id = fields.Many2one(

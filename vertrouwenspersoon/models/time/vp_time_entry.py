@@ -47,7 +47,6 @@ class VpTimeEntry(models.Model):
     _name = "vp.time.entry"
     _inherit = ["vp.published.year.mixin"]
     _description = "Counsellor time entry"
-    _order = "date desc, id desc"
     _rec_name = "note"
 
     counsellor_id = counsellor_field(required=True, default=lambda self: self.env.user)
