@@ -3,7 +3,7 @@ PYTHON ?= python3
 PORT ?= 8069
 export PORT
 
-.PHONY: run test lint deps i18n pytest pg-start pg-stop clean
+.PHONY: run test lint deps i18n pytest pg-start pg-stop clean upgrade-check
 
 run:  ## Odoo with the addon and demo data on a private PostgreSQL, at http://localhost:$(PORT)
 	@$(PYTHON) scripts/dev.py run
@@ -20,6 +20,9 @@ lint:  ## pre-commit: OCA's module and PO checks, ruff, pylint-odoo (mandatory a
 	@$(PYTHON) -c "import pre_commit, ruff, pylint_odoo, oca_pre_commit_hooks" 2>/dev/null \
 		|| $(PYTHON) -m pip install --quiet -r requirements-dev.txt
 	@PATH="$(LINT_PATH)$(if $(LINT_PATH),:)$$PATH" $(PYTHON) -m pre_commit run --all-files --show-diff-on-failure
+
+upgrade-check:  ## install BASE (default def2be9) with demo data, upgrade to this tree, compare the data
+	@$(PYTHON) scripts/upgrade_check.py $(if $(BASE),--base $(BASE))
 
 deps:
 	@$(PYTHON) scripts/dev.py deps

@@ -684,8 +684,10 @@ def cmd_test(args):
     print(f"odoo tests: {passed} passed, {failed + errored + stray} failed")
     py_passed, py_failed = run_root_pytest()
     print(f"root tests (pytest): {py_passed} passed, {py_failed} failed")
-    print(f"{passed + py_passed} passed, {failed + errored + stray + py_failed} failed")
-    return 0 if (rc == 0 and not (failed or errored or stray or py_failed)) else 1
+    up_passed, up_failed = run_upgrade_check()
+    passed += py_passed + up_passed
+    print(f"{passed} passed, {failed + errored + stray + py_failed + up_failed} failed")
+    return 0 if (rc == 0 and not (failed or errored or stray or py_failed or up_failed)) else 1
 
 
 PYTEST_COUNT_RE = re.compile(r"(\d+) (passed|failed|error)")
@@ -722,6 +724,23 @@ def run_root_pytest():
     if proc.returncode:
         sys.stdout.write(proc.stdout[-3000:])
     return counts.get("passed", 0), counts.get("failed", 0) + counts.get("error", 0)
+
+
+def run_upgrade_check():
+    """scripts/upgrade_check.py: a database of the base layout upgraded keeps its data.
+
+    Counted as one test. SKIP_UPGRADE_CHECK=1 skips it for fast local iterations (it
+    installs the base with demo data once and upgrades it: about two minutes); in CI
+    (CI set) it always runs. Returns (passed, failed).
+    """
+    if os.environ.get("SKIP_UPGRADE_CHECK"):
+        if not os.environ.get("CI"):
+            print("upgrade check: skipped (SKIP_UPGRADE_CHECK is set)")
+            return 0, 0
+        info("SKIP_UPGRADE_CHECK is ignored in CI: the upgrade check runs")
+    info("upgrade check: the base layout installed with demo data, upgraded, compared")
+    rc = subprocess.call([sys.executable, str(ROOT / "scripts" / "upgrade_check.py")])
+    return (1, 0) if rc == 0 else (0, 1)
 
 
 # Modules an organisation installs beside ours and that an administrator can turn against
