@@ -51,14 +51,6 @@ ALLOWED_TYPES = {
     "application/vnd.oasis.opendocument.text": (".odt",),
 }
 MAX_CODE_FAILURES = 10  # wrong codes for one conversation before it locks
-PARAM_CODE_PER_HOUR = "vertrouwenspersoon.anonymous_wrong_codes_per_hour"
-PARAM_CODE_GLOBAL = "vertrouwenspersoon.anonymous_wrong_codes_global_per_hour"
-PARAM_NEW_GLOBAL = "vertrouwenspersoon.anonymous_new_per_hour"
-PARAM_RETENTION = "vertrouwenspersoon.anonymous_retention_months"
-DEFAULT_CODE_PER_HOUR = 10
-DEFAULT_CODE_GLOBAL = 200
-DEFAULT_NEW_GLOBAL = 60
-DEFAULT_RETENTION_MONTHS = 12
 CONTROL_CHARS = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
 
 
@@ -287,16 +279,8 @@ class VpConversation(models.Model):
     # ------------------------------------------------------------------ settings
 
     @api.model
-    def _int_param(self, name, default):
-        value = self.env["ir.config_parameter"].sudo().get_param(name, default)
-        try:
-            return max(int(value), 1)
-        except (TypeError, ValueError):
-            return default
-
-    @api.model
     def _retention_months(self):
-        return self._int_param(PARAM_RETENTION, DEFAULT_RETENTION_MONTHS)
+        return self.env["vp.settings"]._vp_value("vp_anonymous_retention_months")
 
     @api.model
     def _pepper(self):
@@ -412,7 +396,8 @@ class VpConversation(models.Model):
         readers = self._readers_for(profile)
         attempts = self.env["vp.booking.attempt"]
         key = attempts._hash("anon-new", "all")
-        if attempts._count_recent(key) >= self._int_param(PARAM_NEW_GLOBAL, DEFAULT_NEW_GLOBAL):
+        limit = self.env["vp.settings"]._vp_value("vp_anonymous_new_per_hour")
+        if attempts._count_recent(key) >= limit:
             raise ConversationError(
                 self.env._(
                     "Too many anonymous messages were sent in the last hour. Nothing was "
@@ -497,14 +482,15 @@ class VpConversation(models.Model):
         attempts = self.env["vp.booking.attempt"]
         client_key = self._client_key(client)
         global_key = attempts._hash("anon-code", "all")
+        settings = self.env["vp.settings"]
         # the client's guard row first: a parallel burst of one client is refused, not
         # counted twice (see vp.booking.guard)
         if (
             not self.env["vp.booking.guard"].sudo()._claim([client_key])
             or attempts._count_recent(client_key)
-            >= self._int_param(PARAM_CODE_PER_HOUR, DEFAULT_CODE_PER_HOUR)
+            >= settings._vp_value("vp_anonymous_wrong_codes_per_hour")
             or attempts._count_recent(global_key)
-            >= self._int_param(PARAM_CODE_GLOBAL, DEFAULT_CODE_GLOBAL)
+            >= settings._vp_value("vp_anonymous_wrong_codes_global_per_hour")
         ):
             raise CodeError(
                 _("Too many wrong receipt codes were tried. Please try again in an hour.")
