@@ -47,6 +47,19 @@ def make_counsellor(env, login, calendar, **values):
     return user, profile
 
 
+def add_two_counsellors(cls, prefix, surname):
+    """Working hours every day (``cls.calendar``) and two bookable counsellors on the test
+    class: ``cls.counsellor``/``cls.profile`` (Anna <surname>, internal) and
+    ``cls.other_counsellor``/``cls.other_profile`` (Bert <surname>, external)."""
+    cls.calendar = make_calendar(cls.env)
+    cls.counsellor, cls.profile = make_counsellor(
+        cls.env, f"{prefix}_counsellor", cls.calendar, name=f"Anna {surname}"
+    )
+    cls.other_counsellor, cls.other_profile = make_counsellor(
+        cls.env, f"{prefix}_other", cls.calendar, name=f"Bert {surname}", is_external=True
+    )
+
+
 class BookingFixture:
     """Two counsellors with working hours every day 08:00-18:00 (Amsterdam), an
     employee and a portal user."""
@@ -54,13 +67,7 @@ class BookingFixture:
     @classmethod
     def setup_booking(cls):
         env = cls.env
-        cls.calendar = make_calendar(env)
-        cls.counsellor, cls.profile = make_counsellor(
-            env, "vp_b_counsellor", cls.calendar, name="Anna Counsellor"
-        )
-        cls.other_counsellor, cls.other_profile = make_counsellor(
-            env, "vp_b_other", cls.calendar, name="Bert Counsellor", is_external=True
-        )
+        add_two_counsellors(cls, "vp_b", "Counsellor")
         cls.employee = new_test_user(
             env, "vp_b_employee", groups="base.group_user", email="emp@example.com"
         )

@@ -33,6 +33,14 @@ def role_users(env, prefix, *roles):
     return {role: new_test_user(env, f"{prefix}_{role}", groups=ROLES[role]) for role in roles}
 
 
+def outsider_roles(env, prefix, other_counsellor):
+    """The users who must not see a counsellor's records, by role: one per role of the
+    threat model but the counsellor's own, and ``other_counsellor``."""
+    roles = role_users(env, prefix, *(role for role in ROLES if role != "counsellor"))
+    roles["other_counsellor"] = other_counsellor
+    return roles
+
+
 def add_role_users(cls, prefix, *roles):
     """The users of ``role_users`` as attributes of the test class (``cls.director``)."""
     for role, user in role_users(cls.env, prefix, *roles).items():
@@ -65,18 +73,7 @@ class CaseCommon(TransactionCase):
         super().setUpClass()
         cls.counsellor = new_test_user(cls.env, "vp_t_counsellor", groups=COUNSELLOR)
         cls.other_counsellor = new_test_user(cls.env, "vp_t_other", groups=COUNSELLOR)
-        cls.roles = role_users(
-            cls.env,
-            "vp_t",
-            "hr_officer",
-            "hr_manager",
-            "employee",
-            "portal",
-            "director",
-            "functional_admin",
-            "settings_admin",
-        )
-        cls.roles["other_counsellor"] = cls.other_counsellor
+        cls.roles = outsider_roles(cls.env, "vp_t", cls.other_counsellor)
         setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])
         cls.category = cls.env.ref("vertrouwenspersoon.vp_category_bullying")
         Case = cls.env["vp.case"].with_user(cls.counsellor)

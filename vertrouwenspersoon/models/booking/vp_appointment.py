@@ -771,13 +771,7 @@ class VpAppointment(models.Model):
                 "contact_phone": False,
             }
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "vp.case",
-            "res_id": case.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return case._action_open_form()
 
 
 # Encryption at rest of what the booker types (vault drops for the counsellor).

@@ -69,10 +69,11 @@ class VpCase(models.Model):
     """
 
     _name = "vp.case"
-    _inherit = ["vp.rule.check.sql.mixin"]
+    _inherit = ["vp.rule.check.sql.mixin", "vp.share.mixin"]
     _description = "Case"
     _order = "date_intake desc, id desc"
     _check_company_auto = True
+    _share_wizard = "vp.case.share"
 
     # ------------------------------------------------------------------ metadata
     name = fields.Char(
@@ -544,21 +545,20 @@ class VpCase(models.Model):
             case._change_access("reassign", user, vals, message)
         return True
 
-    def action_open_share_wizard(self, mode="share"):
+    def _check_may_share(self):
         self._check_own_case(deputy_allowed=False)
+
+    def _action_open_form(self):
+        """The form of this case, in the main window (after a booking or an anonymous
+        conversation became this case)."""
+        self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "res_model": "vp.case.share",
+            "res_model": self._name,
+            "res_id": self.id,
             "view_mode": "form",
-            "target": "new",
-            "context": {"default_case_id": self.id, "default_mode": mode},
+            "target": "current",
         }
-
-    def action_open_revoke_wizard(self):
-        return self.action_open_share_wizard(mode="revoke")
-
-    def action_open_hand_over_wizard(self):
-        return self.action_open_share_wizard(mode="hand_over")
 
     def action_print_inzage(self):
         """The case file for the reporter (GDPR access request)."""
