@@ -31,9 +31,9 @@ SETTINGS_GROUPS = "base.group_system,vertrouwenspersoon.group_vp_manager"
 MINIMUM = {}
 
 
-def _setting(key, string, default, help, minimum=None, field_type=fields.Integer, **extra):
+def _setting(key, string, default, help_text, minimum=None, field_type=fields.Integer, **extra):
     """The field ``vp_<key>`` of system parameter ``vertrouwenspersoon.<key>``, for both
-    settings forms (``string`` and ``help`` are translated through the field, like any
+    settings forms (``string`` and ``help_text`` are translated through the field, like any
     field's); its ``minimum``, if any, goes into MINIMUM."""
     if minimum is not None:
         MINIMUM[f"vp_{key}"] = minimum
@@ -42,7 +42,7 @@ def _setting(key, string, default, help, minimum=None, field_type=fields.Integer
         config_parameter=f"vertrouwenspersoon.{key}",
         default=default,
         groups=SETTINGS_GROUPS,
-        help=help,
+        help=help_text,
         **extra,
     )
 
