@@ -473,6 +473,10 @@ class VpCase(models.Model):
             raise UserError(message)
         return user
 
+    def _access_log_names(self, user):
+        """What a security log line of an access change names."""
+        return {"actor": self.env.user.name, "case": self.name, "user": user.name}
+
     def _change_access(self, event, user, vals, message):
         """Write a share, revoke or hand-over on this one case and log it."""
         self.ensure_one()
@@ -491,10 +495,7 @@ class VpCase(models.Model):
                 user,
                 {"deputy_ids": [fields.Command.link(user.id)]},
                 _lt(
-                    "%(actor)s shared case %(case)s with %(user)s.",
-                    actor=self.env.user.name,
-                    case=case.name,
-                    user=user.name,
+                    "%(actor)s shared case %(case)s with %(user)s.", **case._access_log_names(user)
                 ),
             )
         return True
@@ -512,9 +513,7 @@ class VpCase(models.Model):
                 {"deputy_ids": [fields.Command.unlink(user.id)]},
                 _lt(
                     "%(actor)s revoked the access of %(user)s to case %(case)s.",
-                    actor=self.env.user.name,
-                    case=case.name,
-                    user=user.name,
+                    **case._access_log_names(user),
                 ),
             )
         return True
@@ -531,10 +530,9 @@ class VpCase(models.Model):
                 vals["deputy_ids"] = [fields.Command.unlink(user.id)]
             message = _lt(
                 "%(actor)s handed case %(case)s over from %(old)s to %(new)s.",
-                actor=self.env.user.name,
-                case=case.name,
                 old=case.counsellor_id.name,
                 new=user.name,
+                **case._access_log_names(user),
             )
             case._change_access("reassign", user, vals, message)
         return True
