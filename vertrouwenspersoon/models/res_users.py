@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import api, models
+from odoo import api, fields, models
 
 COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
 
@@ -8,6 +8,19 @@ COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
 def counsellor_domain(model):
     """The users of the counsellor group: the ``domain`` of every counsellor field."""
     return [("groups_id", "in", model.env.ref(COUNSELLOR_GROUP).ids)]
+
+
+def counsellor_field(**attrs):
+    """A required link to a counsellor (a user of the counsellor group), kept while it
+    is referenced."""
+    return fields.Many2one(
+        "res.users",
+        string="Counsellor",
+        required=True,
+        ondelete="restrict",
+        domain=counsellor_domain,
+        **attrs,
+    )
 
 
 def _counsellor_ids(env):

@@ -915,21 +915,20 @@ class VpAppointmentVault(models.Model):
             )
         return message or ""
 
-    def action_decline(self):
+    def _reply(self, action):
+        """Run the counsellor's ``action`` of the class below with their reply in plain."""
         result = True
         for appointment in self:
             message = appointment._booker_message()
             replying = appointment.with_context(vp_booker_message=message)
-            result = super(VpAppointmentVault, replying).action_decline()
+            result = getattr(super(VpAppointmentVault, replying), action)()
         return result
 
+    def action_decline(self):
+        return self._reply("action_decline")
+
     def action_propose(self):
-        result = True
-        for appointment in self:
-            message = appointment._booker_message()
-            replying = appointment.with_context(vp_booker_message=message)
-            result = super(VpAppointmentVault, replying).action_propose()
-        return result
+        return self._reply("action_propose")
 
 
 class VpAppointmentBookingCode(models.Model):
