@@ -20,7 +20,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.booking.vp_appointment import CONTROL_RE, SHORT_MAX, BookingRateError, SlotTakenError
 from ..models.booking.vp_booking_attempt import PORTAL_LIMIT
-from ..models.booking.vp_counsellor import parse_slot
+from ..tools.booking_slots import parse_slot
 from .slot_picker import slot_weeks
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

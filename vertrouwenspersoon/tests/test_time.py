@@ -17,22 +17,15 @@ from odoo.addons.vertrouwenspersoon.models.time.vp_time_summary import (
     indicator_for,
 )
 
-from .common import setup_vaults
+from .common import COUNSELLOR, add_role_users, setup_vaults
 
 
 class VpTimeCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.counsellor = new_test_user(
-            cls.env, "vp_t_counsellor", groups="vertrouwenspersoon.group_vp_counsellor"
-        )
-        cls.other_counsellor = new_test_user(
-            cls.env, "vp_t_other", groups="vertrouwenspersoon.group_vp_counsellor"
-        )
-        cls.functional_admin = new_test_user(
-            cls.env, "vp_t_manager", groups="vertrouwenspersoon.group_vp_manager"
-        )
+        add_role_users(cls, "vp_t", "counsellor", "functional_admin")
+        cls.other_counsellor = new_test_user(cls.env, "vp_t_other", groups=COUNSELLOR)
         # a time entry's note is encrypted for its counsellor: they need a vault
         setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])
         cls.Entry = cls.env["vp.time.entry"].with_user(cls.counsellor)

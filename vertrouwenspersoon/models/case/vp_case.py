@@ -13,7 +13,7 @@ from odoo.tools.sql import create_index
 
 from ...tools import vault_crypto as vc
 from ...tools import wbk
-from ..res_users import counsellor_domain
+from ..res_users import counsellor_field
 from ..vault.security_log_text import _lt
 from ..vault.vp_vault_drop_mixin import (
     DROP_PREFIX,
@@ -78,14 +78,8 @@ class VpCase(models.Model):
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/", index=True
     )
-    counsellor_id = fields.Many2one(
-        "res.users",
-        required=True,
-        readonly=True,
-        default=lambda self: self.env.user,
-        index=True,
-        ondelete="restrict",
-        domain=counsellor_domain,
+    counsellor_id = counsellor_field(
+        required=True, readonly=True, default=lambda self: self.env.user
     )
     deputy_ids = fields.Many2many(
         "res.users",

@@ -13,7 +13,7 @@ class VpCounsellorContract(models.Model):
     _order = "year desc, user_id"
     _rec_name = "user_id"
 
-    user_id = counsellor_field()
+    user_id = counsellor_field(required=True)
     year = fields.Integer(
         required=True, default=lambda self: fields.Date.context_today(self).year, aggregator=None
     )

@@ -3,12 +3,8 @@
 
 from odoo import _, api, fields, models
 
-from .vp_time_summary import (
-    INDICATORS,
-    create_sql_view,
-    elapsed_fraction,
-    indicator_for,
-)
+from .vp_monthly_summary_mixin import create_sql_view
+from .vp_time_summary import INDICATORS, elapsed_fraction, indicator_for
 
 
 class VpTimeGuideline(models.Model):

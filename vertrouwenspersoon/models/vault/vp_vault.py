@@ -27,7 +27,7 @@ from odoo.http import request
 
 from ...tools import vault_crypto as vc
 from ..res_users import COUNSELLOR_GROUP
-from . import vault_gate
+from . import security_log_text, vault_gate
 from .security_log_text import _lt
 from .vp_security_log import GENESIS, PRIVATE_EVENTS, entry_hash
 
@@ -165,7 +165,10 @@ class VpVault(models.Model):
     @api.model
     def _log(self, event, description, user=None, case=None):
         """Write a security log line."""
-        _logger.info("vault %s: %s", event, description)
+        # the server log in English: a lazy text would be translated without a language
+        english = self.env(context=dict(self.env.context, lang="en_US"))
+        text = security_log_text.render(english, security_log_text.encode(description))
+        _logger.info("vault %s: %s", event, text)
         self.env["vp.security.log"].sudo()._log(event, description, case=case, user=user)
 
     @api.model
