@@ -2,7 +2,7 @@
 
 from odoo import api, fields, models
 
-from ..res_users import counsellor_domain
+from ..res_users import counsellor_field
 
 
 class VpCounsellorContract(models.Model):
@@ -13,13 +13,7 @@ class VpCounsellorContract(models.Model):
     _order = "year desc, user_id"
     _rec_name = "user_id"
 
-    user_id = fields.Many2one(
-        "res.users",
-        string="Counsellor",
-        required=True,
-        ondelete="restrict",
-        domain=counsellor_domain,
-    )
+    user_id = counsellor_field(required=True)
     year = fields.Integer(
         required=True, default=lambda self: fields.Date.context_today(self).year, aggregator=None
     )
