@@ -190,7 +190,12 @@ class TestGuideline(VpTimeCommon):
         self.assertAlmostEqual(line.guideline_year_hours, 4 * 52, places=2)
         # an external counsellor's contracted hours replace the guideline
         self.env["vp.counsellor.contract"].create(
-            {"user_id": self.counsellor.id, "year": 2023, "hourly_rate": 95, "contract_hours": 20}
+            {
+                "counsellor_id": self.counsellor.id,
+                "year": 2023,
+                "hourly_rate": 95,
+                "contract_hours": 20,
+            }
         )
         line = self._line(self.counsellor, 2023, date(2023, 12, 31))
         self.assertEqual(line.guideline_year_hours, 20)
@@ -285,7 +290,7 @@ class TestStatement(VpTimeCommon):
         return (
             self.env["vp.time.statement"]
             .with_user(user)
-            .create({"user_id": self.counsellor.id, "year": 2023, "month": "3", **vals})
+            .create({"counsellor_id": self.counsellor.id, "year": 2023, "month": "3", **vals})
         )
 
     def _workbook(self, statement):
@@ -300,7 +305,12 @@ class TestStatement(VpTimeCommon):
 
     def test_statement_hours_per_activity_without_case_detail(self):
         self.env["vp.counsellor.contract"].create(
-            {"user_id": self.counsellor.id, "year": 2023, "hourly_rate": 95, "contract_hours": 80}
+            {
+                "counsellor_id": self.counsellor.id,
+                "year": 2023,
+                "hourly_rate": 95,
+                "contract_hours": 80,
+            }
         )
         self._entry(date=date(2023, 3, 2), hours=1.5, note="SECRET-NOTE about Jan")
         self._entry(date=date(2023, 3, 31), hours=1)
