@@ -10,7 +10,7 @@ from odoo.exceptions import ValidationError
 
 from ...tools import booking_slots
 from ..case.vp_case import CHANNELS as CONTACT_CHANNELS
-from ..res_users import counsellor_domain
+from ..res_users import counsellor_field
 
 # The channels of a contact moment one can book: not e-mail, and in person means the
 # confidential room.
@@ -49,13 +49,7 @@ class VpCounsellor(models.Model):
     _inherit = ["image.mixin"]
     _order = "sequence, name, id"
 
-    user_id = fields.Many2one(
-        "res.users",
-        string="Counsellor",
-        required=True,
-        ondelete="restrict",
-        domain=counsellor_domain,
-    )
+    user_id = counsellor_field(required=True)
     name = fields.Char(required=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)

@@ -59,7 +59,11 @@ class VpTimeGuideline(models.Model):
             self.env["vp.counsellor.contract"]
             .sudo()
             .search(
-                [("user_id", "=", user.id), ("year", "=", year), ("company_id", "=", company.id)],
+                [
+                    ("counsellor_id", "=", user.id),
+                    ("year", "=", year),
+                    ("company_id", "=", company.id),
+                ],
                 limit=1,
             )
         )
