@@ -38,18 +38,27 @@ import dev
 DEFAULT_BASE = "def2be9"
 
 # What an upgrade from the base changes on purpose: one line per difference.
-#   ("renamed", table, old_column, new_column, why)   the same values under the new name
+#   ("renamed", table, old_column, new_column, why)   the same values under the new name,
+#       and the field's XML id field_<table>__<old> renamed with it (same ir.model.fields)
 #   ("moved", table, old_column, new_column, why)     the values transformed into
 #       new_column (hashed, encrypted): old_column empty or gone, new_column holds at
 #       least as many values as old_column held
 #   ("volatile", table or "*", column, None, why)     may change; must still exist
 #   ("xmlid removed", model, xml_id, None, why)         the addon's own updatable record
 #       (noupdate false: a view, a menu) the new version no longer ships; must be gone
-# A coming rename (e.g. vp.counsellor.contract's user_id to counsellor_id) is one line:
-#   ("renamed", "vp_counsellor_contract", "user_id", "counsellor_id", "named for its role"),
+#   ("xmlid renamed", model, old_xml_id, new_xml_id, why)   the same record, new XML id
 DECLARED = [
     ("volatile", "*", "write_date", None, "the upgrade writes the records it recomputes"),
     ("volatile", "*", "write_uid", None, "the upgrade writes the records it recomputes"),
+    # 18.0.1.1.0 (migrations/18.0.1.1.0/pre-migrate.py): one name for the counsellor field
+    ("renamed", "vp_counsellor_contract", "user_id", "counsellor_id", "counsellor field"),
+    (
+        "xmlid renamed",
+        "ir.model.fields",
+        "field_vp_time_statement__user_id",
+        "field_vp_time_statement__counsellor_id",
+        "counsellor field of the time statement dialog (transient: no data)",
+    ),
     # the booking e-mails became mail.template records on vp.booking.mail (issue 15)
     ("xmlid removed", "ir.ui.view", "vp_appointment_mail_body", None, "now a mail.template"),
     ("xmlid removed", "ir.ui.view", "vp_appointment_confirm_mail_body", None, "mail.template"),
@@ -157,6 +166,9 @@ def scope(cr):
             }
         elif ttype not in ("one2many", "many2many") and name in existing.get(table, ()):
             tables.setdefault(table, {"model": model, "columns": set()})["columns"].add(name)
+    for kind, table, _old, new, _why in DECLARED:  # where renamed or moved values go
+        if kind in ("renamed", "moved") and table in tables:
+            tables[table]["columns"].add(new)
     return tables
 
 
@@ -237,12 +249,19 @@ def compare(before, after):
     for kind, table, old, new, why in DECLARED:
         if kind == "volatile":
             continue
-        check = check_removed_xmlid if kind == "xmlid removed" else check_moved_column
+        check = {"xmlid removed": check_removed_xmlid, "xmlid renamed": check_renamed_xmlid}.get(
+            kind, check_moved_column
+        )
         problem = check(before, after, kind, table, old, new)
         if problem:
             problems.append(f"declared {kind} {table} {old}: {problem} ({why})")
         else:
-            checked.append(f"{kind} {table} {old}" + (f" -> {new}" if new else ""))
+            values = before["columns"].get((table, old), (0, None))[1]
+            checked.append(
+                f"{kind} {table} {old}"
+                + (f" -> {new}" if new else "")
+                + (f" ({values} values)" if values is not None else "")
+            )
     problems += compare_columns(before, after)
     problems += compare_xmlids(before, after)
     problems += [
@@ -261,6 +280,21 @@ def check_removed_xmlid(before, after, kind, model, name, new):
     return None
 
 
+def check_renamed_xmlid(before, after, kind, model, old, new):
+    was = before["xmlids"].get(old)
+    if was is None or was[0] != model:
+        return f"no {model} {old} before the upgrade"
+    if old in after["xmlids"]:
+        return f"{old} still there after the upgrade"
+    if after["xmlids"].get(new) != was:
+        return f"{new} does not name the record {old} named ({was[0]} {was[1]})"
+    return None
+
+
+def field_xmlid(table, column):
+    return f"field_{table}__{column}"
+
+
 def check_moved_column(before, after, kind, table, old, new):
     was = before["columns"].get((table, old))
     if was is None:
@@ -270,6 +304,10 @@ def check_moved_column(before, after, kind, table, old, new):
         return f"{new} missing after the upgrade"
     if kind == "renamed" and now_new != was:
         return f"{new} does not hold the values {old} held"
+    if kind == "renamed":
+        return check_renamed_xmlid(
+            before, after, kind, "ir.model.fields", field_xmlid(table, old), field_xmlid(table, new)
+        )
     if kind == "moved" and ((now_old and now_old[1]) or now_new[1] < was[1]):
         return f"{was[1]} values before, {now_old[1] if now_old else 0} left, {now_new[1]} in {new}"
     return None
@@ -305,7 +343,9 @@ def changed_ids(before, after, key, most=8):
 
 
 def compare_xmlids(before, after):
-    removed = {name for kind, _m, name, _n, _w in DECLARED if kind == "xmlid removed"}
+    # the XML ids a declaration accounts for: checked there
+    removed = {name for kind, _m, name, _n, _w in DECLARED if kind.startswith("xmlid")}
+    removed |= {field_xmlid(t, old) for kind, t, old, _n, _w in DECLARED if kind == "renamed"}
     problems = []
     for name, target in sorted(before["xmlids"].items()):
         now = after["xmlids"].get(name)
@@ -411,6 +451,8 @@ def main(argv=None):
         dev.fail(str(exc))
     for problem in problems:
         print("upgrade check:", problem)
+    for declared in summary.get("checked", ()):
+        print("upgrade check: declared and verified:", declared)
     if summary:
         timing = summary["timing"]
         print(

@@ -64,22 +64,47 @@ def test_lost_and_changed_are_listed(check):
     ]
 
 
-def test_a_declared_rename_must_keep_the_values(check, monkeypatch):
-    old = {("vp_counsellor_contract", "user_id"): (2, 2, "c")}
+def test_a_declared_rename_must_keep_the_values_and_the_field(check, monkeypatch):
     monkeypatch.setattr(
         check, "DECLARED", [("renamed", "vp_counsellor_contract", "user_id", "counsellor_id", "")]
     )
-    renamed = snapshot({("vp_counsellor_contract", "counsellor_id"): (2, 2, "c")})
-    assert check.compare(snapshot(old), renamed) == (
-        [],
-        ["renamed vp_counsellor_contract user_id -> counsellor_id"],
+    field = ("ir.model.fields", 42)
+    old = snapshot(
+        {("vp_counsellor_contract", "user_id"): (2, 2, "c")},
+        {"field_vp_counsellor_contract__user_id": field},
     )
-    emptied = snapshot({("vp_counsellor_contract", "counsellor_id"): (2, 0, None)})
-    assert check.compare(snapshot(old), emptied)[0] == [
+    new_field = {"field_vp_counsellor_contract__counsellor_id": field}
+    renamed = snapshot({("vp_counsellor_contract", "counsellor_id"): (2, 2, "c")}, new_field)
+    assert check.compare(old, renamed) == (
+        [],
+        ["renamed vp_counsellor_contract user_id -> counsellor_id (2 values)"],
+    )
+    emptied = snapshot({("vp_counsellor_contract", "counsellor_id"): (2, 0, None)}, new_field)
+    assert check.compare(old, emptied)[0] == [
         "declared renamed vp_counsellor_contract user_id: "
         + "counsellor_id does not hold the values user_id held ()"
     ]
-    assert "counsellor_id missing" in check.compare(snapshot(old), snapshot())[0][0]
+    assert "counsellor_id missing" in check.compare(old, snapshot())[0][0]
+    # a new field beside the old one (its XML id new, the old one dropped) is no rename
+    new_record = {"field_vp_counsellor_contract__counsellor_id": ("ir.model.fields", 43)}
+    beside = snapshot({("vp_counsellor_contract", "counsellor_id"): (2, 2, "c")}, new_record)
+    assert check.compare(old, beside)[0] == [
+        "declared renamed vp_counsellor_contract user_id: "
+        + "field_vp_counsellor_contract__counsellor_id does not name the record "
+        + "field_vp_counsellor_contract__user_id named (ir.model.fields 42) ()"
+    ]
+
+
+def test_a_declared_xmlid_rename_names_the_same_record(check, monkeypatch):
+    monkeypatch.setattr(check, "DECLARED", [("xmlid renamed", "ir.ui.view", "a", "b", "")])
+    before = snapshot(xmlids={"a": ("ir.ui.view", 5)})
+    assert check.compare(before, snapshot(xmlids={"b": ("ir.ui.view", 5)})) == (
+        [],
+        ["xmlid renamed ir.ui.view a -> b"],
+    )
+    assert check.compare(before, snapshot(xmlids={"b": ("ir.ui.view", 6)}))[0] == [
+        "declared xmlid renamed ir.ui.view a: b does not name the record a named (ir.ui.view 5) ()"
+    ]
 
 
 def test_a_declared_move_must_empty_the_old_column(check, monkeypatch):
