@@ -150,3 +150,23 @@ def test_without_git_one_clear_message(check, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(check.CheckError, match="needs `git` on PATH"):
         check.export_base("HEAD", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("env", "runs"),
+    [
+        ({}, True),
+        ({"SKIP_UPGRADE_CHECK": "1"}, False),
+        ({"SKIP_UPGRADE_CHECK": "1", "CI": "1"}, True),
+    ],
+)
+def test_make_test_skips_it_locally_on_request_never_in_ci(check, monkeypatch, env, runs):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("SKIP_UPGRADE_CHECK", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    calls = []
+    monkeypatch.setattr(check.dev.subprocess, "call", lambda cmd: calls.append(cmd) or 1)
+    # a failing check counts as one failed test, a skipped one as nothing
+    assert check.dev.run_upgrade_check() == ((0, 1) if runs else (0, 0))
+    assert [cmd[-1].endswith("upgrade_check.py") for cmd in calls] == ([True] if runs else [])
