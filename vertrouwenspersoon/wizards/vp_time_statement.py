@@ -25,7 +25,6 @@ class VpTimeStatement(models.TransientModel):
 
     counsellor_id = fields.Many2one(
         "res.users",
-        string="Counsellor",
         required=True,
         default=lambda self: self.env.user,
         domain=counsellor_domain,
