@@ -24,6 +24,7 @@ XML files keep up to date (ir_model_data with noupdate false: views, groups' nam
 
 import argparse
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,10 @@ SNAPSHOT_SQL_MODELS = """
      GROUP BY m.id, m.model
     HAVING (array_agg(d.module ORDER BY d.id))[1] = %s
 """
+
+
+# Odoo runs once for the install and once for the upgrade, then stops
+ONCE = ("--stop-after-init", "--no-http", "--log-level=warn", "--max-cron-threads=0")
 
 
 class CheckError(Exception):
@@ -363,32 +368,20 @@ def compare_xmlids(before, after):
 
 
 def run_check(base=DEFAULT_BASE, keep=False):
-    """Install ``base`` with demo data, upgrade to the tree, compare. Returns (ok, summary)."""
+    """Install ``base`` with demo data, upgrade to the tree, compare: (ok, problems, summary)."""
     pg = dev.preflight()
     try:
         pg.start()
     except dev.SetupError as exc:
         dev.fail(str(exc))
-    database = f"vp_upgrade_{dev.os.getpid()}"
+    database = f"vp_upgrade_{os.getpid()}"
     modules = ",".join([*dev.test_companion_modules(), dev.ADDON])
     folder = Path(tempfile.mkdtemp(prefix="vp-upgrade-"))
     started = time.time()
     try:
         commit = export_base(base, folder)
         dev.info(f"installing {dev.ADDON} at {base} ({commit[:10]}) with demo data into {database}")
-        rc = subprocess.call(
-            odoo_with_addons(
-                pg,
-                database,
-                folder,
-                "-i",
-                modules,
-                "--stop-after-init",
-                "--no-http",
-                "--log-level=warn",
-                "--max-cron-threads=0",
-            )
-        )
+        rc = subprocess.call(odoo_with_addons(pg, database, folder, "-i", modules, *ONCE))
         if rc:
             return False, [f"installing the base revision {base} failed (exit {rc})"], {}
         installed = time.time()
@@ -397,18 +390,7 @@ def run_check(base=DEFAULT_BASE, keep=False):
             limits = limits_of(cr, tables)
             before = snapshot(cr, tables, limits)
         dev.info(f"upgrading {database} to the working tree's {dev.ADDON}")
-        rc = subprocess.call(
-            dev.odoo_command(
-                pg,
-                database,
-                "-u",
-                dev.ADDON,
-                "--stop-after-init",
-                "--no-http",
-                "--log-level=warn",
-                "--max-cron-threads=0",
-            )
-        )
+        rc = subprocess.call(dev.odoo_command(pg, database, "-u", dev.ADDON, *ONCE))
         if rc:
             return False, [f"upgrading to the working tree failed (exit {rc})"], {}
         upgraded = time.time()
