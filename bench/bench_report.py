@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import dev
+from population import setup_vaults
 from seed_sql import seed_contact_moments
 
 DB = "vp_bench_report"
@@ -109,6 +110,8 @@ def seed(env, n_cases):
            FROM generate_series(1, 2000) g""",
         (YEAR, user.id, company),
     )
+    # an expense's description is vault content, encrypted for its counsellor's vault
+    setup_vaults(env, [user])
     Budget = env["vp.budget"]
     for category, _label in Budget._fields["cost_category"].selection:
         budget = Budget.create({"year": YEAR, "cost_category": category, "amount": 1000})
@@ -166,6 +169,10 @@ def main():
             ]
         )
         registry = odoo.modules.registry.Registry(DB)
+        # the static paths of every module, read once here: threads that parse manifests
+        # at the same moment trip over a CPython 3.11 bug ("AST constructor recursion
+        # depth mismatch") and answer the PDF's first asset request with an error 500
+        odoo.http.root.statics  # noqa: B018
         server = odoo.service.server.ThreadedServer(odoo.http.root)
         server.http_spawn()  # wkhtmltopdf fetches the report's stylesheets over HTTP
         with registry.cursor() as cr:
