@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Before/after: the bench scripts on an older revision and on the working tree, one table.
 
-    python3 bench/compare.py REV [--only booking,report] [--timeout 900] [--own-scripts]
+    python3 bench/compare.py REV [--only booking,report] [--timeout 900] [--same-scripts]
     make bench-compare REV=def2be9 [ONLY=booking]
 
 The revision is checked out in a temporary git worktree (removed afterwards) with its own
@@ -11,9 +11,10 @@ first and the working tree right after, on the same machine, so that both sides 
 same load as far as possible. The table shows every figure: old, new, new / old, target,
 and the verdict of each side.
 
-By default both sides run the working tree's bench/ and scripts/ (copied into the old
-checkout): only the addon differs. ``--own-scripts`` runs the revision's own scripts
-instead (a figure the old scripts do not print is then n/a on that side).
+Each side runs its own bench scripts (a script follows the pages and models of its
+revision); a figure one side does not print is n/a there. ``--same-scripts`` copies the
+working tree's bench/ and scripts/ into the old checkout instead, so that only the addon
+differs (for scripts that do not depend on what changed).
 """
 
 import argparse
@@ -38,13 +39,13 @@ def load_average():
         return "n/a"
 
 
-def checkout(rev, folder, own_scripts):
+def checkout(rev, folder, same_scripts):
     subprocess.run(
         ["git", "-C", str(common.ROOT), "worktree", "add", "--detach", str(folder), rev],
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    if not own_scripts:
+    if same_scripts:
         for part in ("bench", "scripts"):
             shutil.copytree(common.ROOT / part, folder / part, dirs_exist_ok=True)
 
@@ -100,7 +101,9 @@ def main(argv=None):
     parser.add_argument("rev", help="the old revision: a commit, tag or branch")
     parser.add_argument("--only", help="comma-separated families, e.g. booking,report")
     parser.add_argument("--timeout", type=int, default=int(os.environ.get("BENCH_TIMEOUT", "900")))
-    parser.add_argument("--own-scripts", action="store_true", help="the revision's own scripts")
+    parser.add_argument(
+        "--same-scripts", action="store_true", help="the working tree's scripts on both sides"
+    )
     parser.add_argument("--markdown", help="also write the table to this file")
     args = parser.parse_args(argv)
 
@@ -110,9 +113,12 @@ def main(argv=None):
         return 0
     load_before = load_average()
     folder = Path(tempfile.mkdtemp(prefix="vp_bench_compare_")) / "old"
+    # the user postgres must reach the old checkout's .local: else scripts/dev.py puts its
+    # cluster elsewhere, where removing the checkout does not remove it
+    folder.parent.chmod(0o755)
     rows, runs = [], []
     try:
-        checkout(args.rev, folder, args.own_scripts)
+        checkout(args.rev, folder, args.same_scripts)
         for script in scripts:
             old_script = folder / "bench" / script.name
             figures = {}
