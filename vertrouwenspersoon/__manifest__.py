@@ -3,7 +3,7 @@
     "name": "Vertrouwenspersoon",
     "summary": "Confidential counsellor for unwanted behaviour at work: "
     "bookings, encrypted case files, time, budget and an anonymised annual report",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources",
     "website": "https://github.com/vertrouwenspersoon/vertrouwenspersoon",
     "author": "Vertrouwenspersoon developers",

@@ -11,10 +11,6 @@
 * The code is shown once, in the response to the POST that sent the first message.
 """
 
-from pathlib import Path
-
-import jinja2
-
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 from odoo.tools import format_datetime
@@ -27,28 +23,12 @@ from ..models.conversation.vp_conversation import (
 )
 from ..tools import receipt_code as rc
 from .anonymous_texts import anonymous_texts
+from .file_page import HEADERS, render_page
 
 BASE = "/vertrouwenspersoon/anoniem"
 THREAD = f"{BASE}/gesprek"
 REPLY = f"{BASE}/gesprek/schrijven"
 RECEIPT = f"{BASE}/ontvangstbewijs"
-
-_PAGES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "views")),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
-HEADERS = [
-    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-    ("Cache-Control", "no-store"),
-    ("X-Frame-Options", "DENY"),
-    ("Referrer-Policy", "no-referrer"),
-    ("X-Content-Type-Options", "nosniff"),
-]
 
 
 class AnonymousController(http.Controller):
@@ -87,10 +67,7 @@ class AnonymousController(http.Controller):
                 {"id": p.id, "name": p.name, "is_external": p.is_external} for p in self._profiles()
             ],
         )
-        html = _PAGES.get_template("vp_conversation_page.html").render(values)
-        return request.make_response(
-            html, headers=[("Content-Type", "text/html; charset=utf-8"), *HEADERS], status=status
-        )
+        return render_page("vp_conversation_page.html", values, status=status)
 
     def _bad_csrf(self, page="home", **values):
         return self._render(
@@ -119,6 +96,19 @@ class AnonymousController(http.Controller):
 
     def _client(self):
         return request.httprequest.remote_addr or ""
+
+    def _open(self, code, post):
+        """``(None, (conversation, K))`` for the receipt code of a posted form, or
+        ``(page, None)``: the page that refuses the form or the code. A refusal is returned,
+        not raised: the counters of wrong codes are committed."""
+        if not request.validate_csrf(post.get("csrf_token")):
+            return self._bad_csrf("code"), None
+        try:
+            return None, self._neutral_env()["vp.conversation"]._open_with_code(
+                code, self._client()
+            )
+        except CodeError as exc:
+            return self._render("code", status=403, error=exc.args[0]), None
 
     # ------------------------------------------------------------------ pages
 
@@ -197,29 +187,21 @@ class AnonymousController(http.Controller):
 
     @http.route(THREAD, type="http", auth="public", methods=["POST"], csrf=False, sitemap=False)
     def anonymous_thread(self, code="", **post):
-        if not request.validate_csrf(post.get("csrf_token")):
-            return self._bad_csrf("code")
-        env = self._neutral_env()
-        try:
-            conversation, data_key = env["vp.conversation"]._open_with_code(code, self._client())
-        except CodeError as exc:
-            # no exception raised: the counters of wrong codes are committed
-            return self._render("code", status=403, error=exc.args[0])
-        return self._render("thread", code=code, **self._thread_values(conversation, data_key))
+        refused, opened = self._open(code, post)
+        if refused:
+            return refused
+        return self._render("thread", code=code, **self._thread_values(*opened))
 
     @http.route(REPLY, type="http", auth="public", methods=["POST"], csrf=False, sitemap=False)
     def anonymous_reply(self, code="", **post):
-        if not request.validate_csrf(post.get("csrf_token")):
-            return self._bad_csrf("code")
-        env = self._neutral_env()
-        try:
-            conversation, data_key = env["vp.conversation"]._open_with_code(code, self._client())
-        except CodeError as exc:
-            return self._render("code", status=403, error=exc.args[0])
+        refused, opened = self._open(code, post)
+        if refused:
+            return refused
+        conversation, data_key = opened
         error = notice = None
         status = 200
         try:
-            with env.cr.savepoint():
+            with conversation.env.cr.savepoint():
                 conversation._writer_reply(data_key, post.get("body"), self._attachment())
             notice = request.env._("Your message was sent.")
             post = {}

@@ -3,7 +3,8 @@
 
 Employees never get ORM access to vp.counsellor or vp.appointment: every read here is
 sudo, restricted to a whitelist of profile fields and to the booker's own appointments
-(by user, or by a constant-time-checked token for people without an account).
+(by user, or by a constant-time-checked token for people without an account), all through
+one gate: portal's _document_check_access, overridden for vp.appointment below.
 """
 
 import re
@@ -12,14 +13,14 @@ import time
 import psycopg2
 
 from odoo import _, fields, http
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.booking.vp_appointment import CONTROL_RE, SHORT_MAX, BookingRateError, SlotTakenError
 from ..models.booking.vp_booking_attempt import PORTAL_LIMIT
-from ..models.booking.vp_counsellor import parse_slot
+from ..tools.booking_slots import parse_slot
 from .slot_picker import slot_weeks
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -32,6 +33,28 @@ CONFIRM = "/confirm-email"  # neutral: the mail may reach someone who booked not
 # a mail waiting in the queue
 MAIL_LINK = "/afspraak"
 GRANT_SECONDS = 3600
+# where the booker's page at a place sends back to
+HOME = {PORTAL: PORTAL, MANAGE: PUBLIC}
+
+
+def page_route(url, auth):
+    """A page: GET only, HTML on the website, Odoo's own CSRF rules (none for GET)."""
+    return http.route(url, type="http", auth=auth, website=True, methods=["GET"])
+
+
+def form_route(url, auth):
+    """A page with a form: GET shows it, POST sends it.
+
+    CSRF protection is NOT switched off for these routes, it is moved: Odoo's dispatcher
+    does not check it (csrf=False) because its refusal is a bare "400 Bad Request" page
+    with no way back, and the handler checks it instead, before it reads anything else of
+    the POST (request.validate_csrf in _vp_book_start and _vp_post_refused), answering
+    with a page that says what happened ("Page expired"). Every route made with this
+    says where its check is. Every other route keeps Odoo's default (csrf=True).
+    """
+    return http.route(
+        url, type="http", auth=auth, website=True, methods=["GET", "POST"], csrf=False
+    )
 
 
 class VpAppointmentPortal(CustomerPortal):
@@ -231,9 +254,95 @@ class VpAppointmentPortal(CustomerPortal):
             ),
         }.get(done)
 
-    # ------------------------------------------------------------ portal flow
+    # ------------------------------------------------------------------ access
 
-    @http.route(PORTAL, type="http", auth="user", website=True, methods=["GET"])
+    def _document_check_access(self, model_name, document_id, access_token=None):
+        """The portal's one gate, for the booker's pages too (portal, token and grant).
+
+        portal's own check lets in whoever may read the record through the ORM, else
+        a token equal to the stored one. For vp.appointment neither fits: the booker has
+        no ORM access at all, and the one user who has (the appointment's counsellor)
+        is not the booker, while these pages act as the booker (cancel, move); and no
+        token is stored. So an appointment opens for:
+        - an account's booking: that account, logged in (never a token or a grant);
+        - a public booking, until it starts: a mailed token (``access_token``), checked
+          in constant time against the stored digests, or else the session grant it was
+          exchanged for.
+        Anything else raises AccessError (MissingError for an unknown id), as portal's.
+        """
+        if model_name != "vp.appointment":
+            return super()._document_check_access(model_name, document_id, access_token)
+        appointment = request.env[model_name].sudo().browse(document_id).exists()
+        if not appointment:
+            raise MissingError(_("This appointment does not exist."))
+        user = request.env.user
+        if appointment.user_id:
+            allowed = appointment.user_id == user and not user._is_public()
+        elif access_token:
+            allowed = appointment._check_token(access_token)
+        else:
+            allowed = self._vp_has_grant("vp_manage", document_id) and (
+                appointment._is_manageable_publicly()
+            )
+        if not allowed:
+            raise AccessError(_("This link is not valid (any more)."))
+        return appointment
+
+    def _vp_appointment(self, appointment_id, access_token=None):
+        """The booker's appointment (sudo), or None: see _document_check_access."""
+        try:
+            return self._document_check_access("vp.appointment", appointment_id, access_token)
+        except (AccessError, MissingError):
+            return None
+
+    @staticmethod
+    def _vp_grant(kind, appointment_id):
+        """Let this browser open ``appointment_id`` for a while without a token.
+
+        The grant lives in the server-side session (its cookie is HttpOnly) and expires
+        after GRANT_SECONDS; a token is only ever seen once, by the request that
+        exchanges it, so it does not stay in access logs or browser history.
+        """
+        now = time.time()
+        grants = {
+            key: until for key, until in (request.session.get(kind) or {}).items() if until > now
+        }
+        grants[str(appointment_id)] = now + GRANT_SECONDS
+        request.session[kind] = grants  # a new dict: the session is saved
+
+    @staticmethod
+    def _vp_has_grant(kind, appointment_id):
+        return (request.session.get(kind) or {}).get(str(appointment_id), 0) > time.time()
+
+    def _vp_grant_and_manage_url(self, appointment, done="booked"):
+        """The page of ``appointment`` at a URL without a token, opened by a grant."""
+        self._vp_grant("vp_manage", appointment.id)
+        return f"{MANAGE}/{appointment.id}" + (f"?done={done}" if done else "")
+
+    def _vp_exchange(self, appointment_id, token, done=None):
+        """A link with a token: exchanged at once for a grant and a URL without it."""
+        appointment = self._vp_appointment(appointment_id, token)
+        if not appointment:
+            return self._vp_not_found(PUBLIC)
+        done = done if self._vp_notice(done, appointment) else ""
+        if appointment.user_id:  # its owner, logged in: the portal page
+            url = f"{PORTAL}/{appointment.id}" + (f"?done={done}" if done else "")
+        else:
+            url = self._vp_grant_and_manage_url(appointment, done)
+        return request.redirect(url, code=303)
+
+    def _vp_post_refused(self, post, back):
+        """The checks of every form sent here, first thing: the response refusing the
+        POST, or None. The CSRF check is this one (see form_route)."""
+        if not request.validate_csrf(post.get("csrf_token")):
+            return self._vp_bad_csrf(back)
+        if self._vp_has_control_chars(post):
+            return self._vp_message(_("Not saved"), self._vp_control_message(), 400, back)
+        return None
+
+    # ------------------------------------------------------------- the pages
+
+    @page_route(PORTAL, "user")
     def vp_portal_home(self, **kw):
         appointments = (
             request.env["vp.appointment"]
@@ -296,14 +405,8 @@ class VpAppointmentPortal(CustomerPortal):
             "send the form again."
         )
 
-    @http.route(
-        f"{PORTAL}/book/<int:profile_id>",
-        type="http",
-        auth="user",
-        website=True,
-        methods=["GET", "POST"],
-        csrf=False,
-    )
+    # CSRF: checked in _vp_book_start (see form_route)
+    @form_route(f"{PORTAL}/book/<int:profile_id>", "user")
     def vp_portal_book(self, profile_id, **post):
         profile, response = self._vp_book_start(profile_id, PORTAL, post)
         if response:
@@ -332,12 +435,6 @@ class VpAppointmentPortal(CustomerPortal):
             back=back,
         )
 
-    def _vp_portal_appointment(self, appointment_id):
-        appointment = request.env["vp.appointment"].sudo().browse(appointment_id).exists()
-        if not appointment or appointment.user_id != request.env.user:
-            return None
-        return appointment
-
     def _vp_not_found(self, back):
         return self._vp_message(
             _("Appointment not found"),
@@ -346,24 +443,38 @@ class VpAppointmentPortal(CustomerPortal):
             back=back,
         )
 
-    @http.route(
-        f"/my{MAIL_LINK}/<int:appointment_id>",
-        type="http",
-        auth="user",
-        website=True,
-        methods=["GET"],
-    )
+    @page_route(f"/my{MAIL_LINK}/<int:appointment_id>", "user")
     def vp_portal_mail_link(self, appointment_id, **kw):
         return request.redirect(f"{PORTAL}/{appointment_id}")
 
-    @http.route(
-        f"{PORTAL}/<int:appointment_id>", type="http", auth="user", website=True, methods=["GET"]
-    )
-    def vp_portal_appointment(self, appointment_id, done=None, **kw):
-        appointment = self._vp_portal_appointment(appointment_id)
-        return self._vp_show(appointment, f"{PORTAL}/{appointment_id}", PORTAL, done)
+    # The booker's page and its forms, at two places: PORTAL/<id> for an account (login
+    # required) and MANAGE/<id> for a public booking (a session grant); one gate for
+    # both (_document_check_access). ``access_token`` in the query (portal.mixin's
+    # get_portal_url) is exchanged like the token of a mailed link.
 
-    def _vp_show(self, appointment, base, back, done):
+    @page_route(f"{PORTAL}/<int:appointment_id>", "user")
+    def vp_portal_appointment(self, appointment_id, done=None, access_token=None, **kw):
+        return self._vp_page(appointment_id, PORTAL, done, access_token)
+
+    @page_route(f"{MANAGE}/<int:appointment_id>", "public")
+    def vp_public_manage(self, appointment_id, done=None, access_token=None, **kw):
+        return self._vp_page(appointment_id, MANAGE, done, access_token)
+
+    # CSRF: checked in _vp_change_request (see form_route), as for the next two
+    @form_route(f"{PORTAL}/<int:appointment_id>/<string:action>", "user")
+    def vp_portal_change(self, appointment_id, action, **post):
+        return self._vp_change_request(appointment_id, None, action, post, PORTAL)
+
+    # CSRF: checked in _vp_change_request (see form_route)
+    @form_route(f"{MANAGE}/<int:appointment_id>/<string:action>", "public")
+    def vp_public_manage_change(self, appointment_id, action, **post):
+        return self._vp_change_request(appointment_id, None, action, post, MANAGE)
+
+    def _vp_page(self, appointment_id, place, done, access_token):
+        if access_token:
+            return self._vp_exchange(appointment_id, access_token, done)
+        appointment = self._vp_appointment(appointment_id)
+        back = HOME[place]
         if not appointment:
             return self._vp_not_found(back)
         notice = self._vp_notice(done, appointment)
@@ -384,28 +495,24 @@ class VpAppointmentPortal(CustomerPortal):
         if done == "booked" and not appointment.user_id:
             # the address bar holds no token (it was exchanged for a session grant): the
             # booker gets a link of their own to keep, shown on this page only
-            keep_link = appointment.sudo()._manage_url()
+            keep_link = appointment._manage_url()
         return request.render(
             "vertrouwenspersoon.vp_portal_appointment",
-            self._vp_manage_values(appointment, base, notice=notice, keep_link=keep_link),
+            self._vp_manage_values(
+                appointment, f"{place}/{appointment_id}", notice=notice, keep_link=keep_link
+            ),
         )
 
-    @http.route(
-        f"{PORTAL}/<int:appointment_id>/<string:action>",
-        type="http",
-        auth="user",
-        website=True,
-        methods=["GET", "POST"],
-        csrf=False,
-    )
-    def vp_portal_change(self, appointment_id, action, **post):
-        appointment = self._vp_portal_appointment(appointment_id)
-        base = f"{PORTAL}/{appointment_id}"
-        return self._vp_change_request(appointment, action, post, base, PORTAL)
-
-    def _vp_change_request(self, appointment, action, post, base, back):
+    def _vp_change_request(self, appointment_id, token, action, post, place):
+        """A form of the booker's page (cancel, move, accept), at ``place``/<id>; with a
+        ``token``, the form of a page from before the token-free URL existed."""
+        appointment = self._vp_appointment(appointment_id, token)
+        back = HOME[place]
+        if token and appointment and not appointment.user_id:
+            self._vp_grant("vp_manage", appointment.id)
         if not appointment or action not in ("cancel", "move", "accept"):
             return self._vp_not_found(back)
+        base = f"{MANAGE if token else place}/{appointment_id}"
         if request.httprequest.method == "GET":
             if action == "cancel" and appointment._is_changeable():
                 # cancelling asks once, on a page of its own
@@ -424,13 +531,7 @@ class VpAppointmentPortal(CustomerPortal):
                 )
             values = self._vp_move_values(appointment, base)
             return request.render("vertrouwenspersoon.vp_portal_book", values)
-        if not request.validate_csrf(post.get("csrf_token")):
-            return self._vp_bad_csrf(base)
-        if self._vp_has_control_chars(post):
-            return self._vp_message(
-                _("Not saved"), self._vp_control_message(), status=400, back=base
-            )
-        return self._vp_change(appointment, post, base, action)
+        return self._vp_post_refused(post, base) or self._vp_change(appointment, post, base, action)
 
     # ------------------------------------------------------------ public flow
 
@@ -445,18 +546,12 @@ class VpAppointmentPortal(CustomerPortal):
             status=404,
         )
 
-    @http.route(PUBLIC, type="http", auth="public", website=True, methods=["GET"])
+    @page_route(PUBLIC, "public")
     def vp_public_home(self, **kw):
         return self._vp_public_closed() or self._vp_home(PUBLIC, request.env["vp.appointment"])
 
-    @http.route(
-        f"{PUBLIC}/book/<int:profile_id>",
-        type="http",
-        auth="public",
-        website=True,
-        methods=["GET", "POST"],
-        csrf=False,
-    )
+    # CSRF: checked in _vp_book_start (see form_route)
+    @form_route(f"{PUBLIC}/book/<int:profile_id>", "public")
     def vp_public_book(self, profile_id, **post):
         closed = self._vp_public_closed()
         if closed:
@@ -493,32 +588,6 @@ class VpAppointmentPortal(CustomerPortal):
             self._vp_grant_and_manage_url,
         )
 
-    def _vp_grant_and_manage_url(self, appointment, done="booked"):
-        """Let this browser manage the booking for a while, at a URL without a token.
-
-        The grant lives in the server-side session (its cookie is HttpOnly) and expires
-        after GRANT_SECONDS; a token is only ever seen once, by the request that
-        exchanges it, so it does not stay in access logs or browser history.
-        """
-        now = time.time()
-        grants = {
-            key: until
-            for key, until in (request.session.get("vp_manage") or {}).items()
-            if until > now
-        }
-        grants[str(appointment.id)] = now + GRANT_SECONDS
-        request.session["vp_manage"] = grants  # a new dict: the session is saved
-        return f"{MANAGE}/{appointment.id}" + (f"?done={done}" if done else "")
-
-    def _vp_granted_appointment(self, appointment_id):
-        until = (request.session.get("vp_manage") or {}).get(str(appointment_id), 0)
-        if until < time.time():
-            return None
-        appointment = request.env["vp.appointment"].sudo().browse(appointment_id).exists()
-        if not appointment or appointment.user_id or not appointment._is_manageable_publicly():
-            return None
-        return appointment
-
     def _vp_public_contact_error(self, post):
         name = (post.get("contact_name") or "").strip()
         email = (post.get("contact_email") or "").strip()
@@ -531,75 +600,26 @@ class VpAppointmentPortal(CustomerPortal):
             return _("This e-mail address does not look right.")
         return None
 
-    def _vp_token_appointment(self, appointment_id, token):
-        appointment = request.env["vp.appointment"].sudo().browse(appointment_id).exists()
-        if not appointment or appointment.user_id or not appointment._check_token(token):
-            return None
-        return appointment
-
-    @http.route(
+    @page_route(
         [
             f"{PUBLIC}/<int:appointment_id>/<string:token>",
             f"{MAIL_LINK}/<int:appointment_id>/<string:token>",
         ],
-        type="http",
-        auth="public",
-        website=True,
-        methods=["GET"],
+        "public",
     )
     def vp_public_appointment(self, appointment_id, token, done=None, **kw):
         """The link of an e-mail: exchanged at once for a grant and a URL without token."""
-        appointment = self._vp_token_appointment(appointment_id, token)
-        if not appointment:
-            return self._vp_not_found(PUBLIC)
-        done = done if self._vp_notice(done, appointment) else ""
-        return request.redirect(self._vp_grant_and_manage_url(appointment, done), code=303)
+        return self._vp_exchange(appointment_id, token, done)
 
-    @http.route(
-        f"{PUBLIC}/<int:appointment_id>/<string:token>/<string:action>",
-        type="http",
-        auth="public",
-        website=True,
-        methods=["GET", "POST"],
-        csrf=False,
-    )
+    # CSRF: checked in _vp_change_request (see form_route)
+    @form_route(f"{PUBLIC}/<int:appointment_id>/<string:token>/<string:action>", "public")
     def vp_public_change(self, appointment_id, token, action, **post):
         """Forms and links of pages shown before the token-free URL existed."""
-        appointment = self._vp_token_appointment(appointment_id, token)
-        if appointment:
-            self._vp_grant_and_manage_url(appointment)
-        base = f"{MANAGE}/{appointment_id}"
-        return self._vp_change_request(appointment, action, post, base, PUBLIC)
-
-    @http.route(
-        f"{MANAGE}/<int:appointment_id>", type="http", auth="public", website=True, methods=["GET"]
-    )
-    def vp_public_manage(self, appointment_id, done=None, **kw):
-        appointment = self._vp_granted_appointment(appointment_id)
-        return self._vp_show(appointment, f"{MANAGE}/{appointment_id}", PUBLIC, done)
-
-    @http.route(
-        f"{MANAGE}/<int:appointment_id>/<string:action>",
-        type="http",
-        auth="public",
-        website=True,
-        methods=["GET", "POST"],
-        csrf=False,
-    )
-    def vp_public_manage_change(self, appointment_id, action, **post):
-        appointment = self._vp_granted_appointment(appointment_id)
-        base = f"{MANAGE}/{appointment_id}"
-        return self._vp_change_request(appointment, action, post, base, PUBLIC)
+        return self._vp_change_request(appointment_id, token, action, post, MANAGE)
 
     # ------------------------------------------------- confirming an e-mail address
 
-    @http.route(
-        f"{CONFIRM}/<int:appointment_id>/<string:token>",
-        type="http",
-        auth="public",
-        website=True,
-        methods=["GET"],
-    )
+    @page_route(f"{CONFIRM}/<int:appointment_id>/<string:token>", "public")
     def vp_confirm_email_link(self, appointment_id, token, **kw):
         """The link of the confirmation mail, exchanged for a grant (no token in logs).
 
@@ -608,35 +628,20 @@ class VpAppointmentPortal(CustomerPortal):
         appointment = request.env["vp.appointment"].sudo().browse(appointment_id).exists()
         if not appointment or not appointment._check_confirm_token(token):
             return self._vp_confirm_page(None, status=404)
-        now = time.time()
-        grants = {
-            key: until
-            for key, until in (request.session.get("vp_confirm") or {}).items()
-            if until > now
-        }
-        grants[str(appointment.id)] = now + GRANT_SECONDS
-        request.session["vp_confirm"] = grants
+        self._vp_grant("vp_confirm", appointment.id)
         return request.redirect(f"{CONFIRM}/{appointment.id}", code=303)
 
-    @http.route(
-        f"{CONFIRM}/<int:appointment_id>",
-        type="http",
-        auth="public",
-        website=True,
-        methods=["GET", "POST"],
-        csrf=False,
-    )
+    # CSRF: checked in _vp_post_refused (see form_route)
+    @form_route(f"{CONFIRM}/<int:appointment_id>", "public")
     def vp_confirm_email(self, appointment_id, **post):
-        until = (request.session.get("vp_confirm") or {}).get(str(appointment_id), 0)
         appointment = request.env["vp.appointment"].sudo().browse(appointment_id).exists()
-        if until < time.time() or not appointment:
+        if not self._vp_has_grant("vp_confirm", appointment_id) or not appointment:
             return self._vp_confirm_page(None, status=404)
         if request.httprequest.method == "GET":
             return self._vp_confirm_page(appointment_id)
-        if not request.validate_csrf(post.get("csrf_token")):
-            return self._vp_bad_csrf(f"{CONFIRM}/{appointment_id}")
-        if self._vp_has_control_chars(post):
-            return self._vp_message(_("Not saved"), self._vp_control_message(), status=400)
+        refused = self._vp_post_refused(post, f"{CONFIRM}/{appointment_id}")
+        if refused:
+            return refused
         if not appointment._confirm_email():
             return self._vp_confirm_page(None, status=404)
         grants = dict(request.session.get("vp_confirm") or {})
@@ -657,13 +662,7 @@ class VpAppointmentPortal(CustomerPortal):
             status=status,
         )
 
-    @http.route(
-        "/vertrouwenspersoon/photo/<int:profile_id>",
-        type="http",
-        auth="public",
-        website=True,
-        methods=["GET"],
-    )
+    @page_route("/vertrouwenspersoon/photo/<int:profile_id>", "public")
     def vp_photo(self, profile_id, **kw):
         profile = self._vp_profile(profile_id)
         if not profile or not profile.image_256:

@@ -6,10 +6,7 @@ a (transient) record, which would write them to the database.
 """
 
 import re
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-import jinja2
 
 from odoo import http
 from odoo.http import request
@@ -19,22 +16,12 @@ from odoo.addons.web.controllers.session import Session
 
 from ..models.vault.security_log_text import user_tz
 from ..models.vault.vp_vault import COOKIE_NAME, VaultError, VaultReview
+from .file_page import render_page
 from .vault_texts import vault_texts
 
 VAULT_URL = "/vertrouwenspersoon/vault"
 HOME_URL = "/odoo"
 
-# The page is rendered from this file; see views/vault_page.html.
-_PAGES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "views")),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
-# No script, no frame, no form to elsewhere, only this addon's stylesheet.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
 _LOCAL_PATH = re.compile(r"^/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*$")
 
 
@@ -117,18 +104,8 @@ class VaultController(http.Controller):
                 dict(alert, date=alert["date"] and format_datetime(env, alert["date"], tz=tz))
                 for alert in values["review"]
             ]
-        html = _PAGES.get_template("vault_page.html").render(values)
-        return request.make_response(
-            html,
-            headers=[
-                ("Content-Type", "text/html; charset=utf-8"),
-                ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-                ("Cache-Control", "no-store"),
-                ("X-Frame-Options", "DENY"),
-                ("Referrer-Policy", "no-referrer"),
-                ("X-Content-Type-Options", "nosniff"),
-            ],
-        )
+        # rendered from a file: views/vault_page.html
+        return render_page("vault_page.html", values)
 
     @http.route(VAULT_URL, type="http", auth="user", methods=["GET"], sitemap=False)
     def vault_page(self, **kw):

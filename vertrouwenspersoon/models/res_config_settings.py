@@ -26,107 +26,148 @@ WEEKS_PER_YEAR = 52
 # Both the Settings administrators and the functional administrator set these.
 SETTINGS_GROUPS = "base.group_system,vertrouwenspersoon.group_vp_manager"
 
-# The lowest value that still makes sense; below it the reader uses the minimum and the
-# settings forms refuse to save.
-MINIMUM = {
-    "vp_vault_idle_minutes": 1,
-    "vp_booking_slot_minutes": 15,
-    "vp_booking_lead_hours": 0,
-    "vp_booking_horizon_weeks": 1,
-    "vp_booking_max_active": 0,
-    "vp_public_booking_per_hour": 1,
-    "vp_portal_booking_per_hour": 1,
-    "vp_retention_months": 1,
-    "vp_report_threshold": MIN_THRESHOLD,
-    "vp_guideline_hours_per_week": 0,
-}
+# The lowest value of each setting that still makes sense (filled by _setting below);
+# below it the reader uses the minimum and the settings forms refuse to save.
+MINIMUM = {}
+
+
+def _setting(key, string, default, help_text, minimum=None, field_type=fields.Integer, **extra):
+    """The field ``vp_<key>`` of system parameter ``vertrouwenspersoon.<key>``, for both
+    settings forms (``string`` and ``help_text`` are translated through the field, like any
+    field's); its ``minimum``, if any, goes into MINIMUM."""
+    if minimum is not None:
+        MINIMUM[f"vp_{key}"] = minimum
+    return field_type(
+        string=string,
+        config_parameter=f"vertrouwenspersoon.{key}",
+        default=default,
+        groups=SETTINGS_GROUPS,
+        help=help_text,
+        **extra,
+    )
 
 
 class VpSettings(models.AbstractModel):
     _name = "vp.settings"
     _description = "Confidential counsellor settings"
 
-    vp_vault_idle_minutes = fields.Integer(
-        string="Lock the vault after (minutes idle)",
-        config_parameter="vertrouwenspersoon.vault_idle_minutes",
-        default=30,
-        groups=SETTINGS_GROUPS,
-        help="An unlocked vault locks itself after this many minutes without activity.",
+    # each field is named vp_<key> after its parameter (test_settings checks it)
+    vp_vault_idle_minutes = _setting(
+        "vault_idle_minutes",
+        "Lock the vault after (minutes idle)",
+        30,
+        "An unlocked vault locks itself after this many minutes without activity.",
+        minimum=1,
     )
-    vp_booking_slot_minutes = fields.Integer(
-        string="Appointment length (minutes)",
-        config_parameter="vertrouwenspersoon.booking_slot_minutes",
-        default=60,
-        groups=SETTINGS_GROUPS,
-        help="Length of one bookable appointment; at least 15 minutes.",
+    vp_booking_slot_minutes = _setting(
+        "booking_slot_minutes",
+        "Appointment length (minutes)",
+        60,
+        "Length of one bookable appointment; at least 15 minutes.",
+        minimum=15,
     )
-    vp_booking_lead_hours = fields.Integer(
-        string="Book at least (hours ahead)",
-        config_parameter="vertrouwenspersoon.booking_lead_hours",
-        default=4,
-        groups=SETTINGS_GROUPS,
-        help="Free times closer than this to now are not offered. 0: no lead time.",
+    vp_booking_lead_hours = _setting(
+        "booking_lead_hours",
+        "Book at least (hours ahead)",
+        4,
+        "Free times closer than this to now are not offered. 0: no lead time.",
+        minimum=0,
     )
-    vp_booking_horizon_weeks = fields.Integer(
-        string="Book at most (weeks ahead)",
-        config_parameter="vertrouwenspersoon.booking_horizon_weeks",
-        default=6,
-        groups=SETTINGS_GROUPS,
-        help="How far ahead free times are offered.",
+    vp_booking_horizon_weeks = _setting(
+        "booking_horizon_weeks",
+        "Book at most (weeks ahead)",
+        6,
+        "How far ahead free times are offered.",
+        minimum=1,
     )
-    vp_booking_max_active = fields.Integer(
-        string="Open appointments per person",
-        config_parameter="vertrouwenspersoon.booking_max_active",
-        default=2,
-        groups=SETTINGS_GROUPS,
-        help="How many future appointments one person may hold at once. 0: no limit.",
+    vp_booking_max_active = _setting(
+        "booking_max_active",
+        "Open appointments per person",
+        2,
+        "How many future appointments one person may hold at once. 0: no limit.",
+        minimum=0,
     )
-    vp_public_booking = fields.Selection(
-        [("1", "Everyone, also without an account"), ("0", "Only people with an account")],
-        string="Who can book",
-        config_parameter="vertrouwenspersoon.public_booking",
-        default="1",
-        groups=SETTINGS_GROUPS,
-        help="Closing the public page hides free times from people who are not logged in; "
+    vp_public_booking = _setting(
+        "public_booking",
+        "Who can book",
+        "1",
+        "Closing the public page hides free times from people who are not logged in; "
         "links already mailed keep working.",
+        field_type=fields.Selection,
+        selection=[
+            ("1", "Everyone, also without an account"),
+            ("0", "Only people with an account"),
+        ],
     )
-    vp_public_booking_per_hour = fields.Integer(
-        string="Bookings per hour without an account",
-        config_parameter="vertrouwenspersoon.public_booking_per_hour",
-        default=5,
-        groups=SETTINGS_GROUPS,
-        help="Booking attempts per hour from one address on the public page (rate limit).",
+    vp_public_booking_per_hour = _setting(
+        "public_booking_per_hour",
+        "Bookings per hour without an account",
+        5,
+        "Booking attempts per hour from one address on the public page (rate limit).",
+        minimum=1,
     )
-    vp_portal_booking_per_hour = fields.Integer(
-        string="Bookings per hour with an account",
-        config_parameter="vertrouwenspersoon.portal_booking_per_hour",
-        default=5,
-        groups=SETTINGS_GROUPS,
-        help="Bookings per hour of one logged-in person (rate limit).",
+    vp_portal_booking_per_hour = _setting(
+        "portal_booking_per_hour",
+        "Bookings per hour with an account",
+        5,
+        "Bookings per hour of one logged-in person (rate limit).",
+        minimum=1,
     )
-    vp_retention_months = fields.Integer(
-        string="Keep closed cases (months)",
-        config_parameter="vertrouwenspersoon.retention_months",
-        default=12,
-        groups=SETTINGS_GROUPS,
-        help="The content of a closed case is destroyed this many months after closing, "
+    vp_retention_months = _setting(
+        "retention_months",
+        "Keep closed cases (months)",
+        12,
+        "The content of a closed case is destroyed this many months after closing, "
         "unless the counsellor extends it. Figures of published reports stay.",
+        minimum=1,
     )
-    vp_report_threshold = fields.Integer(
-        string="Hide counts below",
-        config_parameter="vertrouwenspersoon.report_threshold",
-        default=5,
-        groups=SETTINGS_GROUPS,
-        help="Counts in the annual report below this number are shown as '< n' so that "
+    vp_report_threshold = _setting(
+        "report_threshold",
+        "Hide counts below",
+        5,
+        "Counts in the annual report below this number are shown as '< n' so that "
         "nobody can be recognised; never less than 3.",
+        minimum=MIN_THRESHOLD,
     )
-    vp_guideline_hours_per_week = fields.Float(
-        string="Guideline (hours per week)",
-        config_parameter="vertrouwenspersoon.guideline_hours_per_week",
-        default=2.0,
-        groups=SETTINGS_GROUPS,
-        help="Time the organisation gives the counsellor role (LVV guideline: 2 hours a "
+    vp_guideline_hours_per_week = _setting(
+        "guideline_hours_per_week",
+        "Guideline (hours per week)",
+        2.0,
+        "Time the organisation gives the counsellor role (LVV guideline: 2 hours a "
         "week). A year counts 52 weeks, in the annual report and in the time lists.",
+        minimum=0,
+        field_type=fields.Float,
+    )
+    # the anonymous channel (models/conversation/vp_conversation.py)
+    vp_anonymous_retention_months = _setting(
+        "anonymous_retention_months",
+        "Keep anonymous conversations (months)",
+        12,
+        "A conversation that did not become a case is destroyed this many months after "
+        "its last message.",
+        minimum=1,
+    )
+    vp_anonymous_wrong_codes_per_hour = _setting(
+        "anonymous_wrong_codes_per_hour",
+        "Wrong receipt codes per hour (one visitor)",
+        10,
+        "Wrong receipt codes one visitor may try in an hour; then they must wait (rate "
+        "limit, counted per address as a keyed hash).",
+        minimum=1,
+    )
+    vp_anonymous_wrong_codes_global_per_hour = _setting(
+        "anonymous_wrong_codes_global_per_hour",
+        "Wrong receipt codes per hour (everyone)",
+        200,
+        "Wrong receipt codes all visitors together may try in an hour (rate limit).",
+        minimum=1,
+    )
+    vp_anonymous_new_per_hour = _setting(
+        "anonymous_new_per_hour",
+        "New anonymous conversations per hour",
+        60,
+        "Anonymous conversations all writers together may start in an hour (rate limit).",
+        minimum=1,
     )
 
     def _valid_field_parameter(self, field, name):
@@ -173,14 +214,17 @@ class VpSettings(models.AbstractModel):
         return value
 
     @api.model
-    def _vp_current_values(self, fields_list):
-        """What the settings forms show: the values the code uses. They are read as
-        superuser, so only who may save the settings gets them (default_get is callable
-        over RPC by any user, and Odoo's own one checks nothing)."""
+    def default_get(self, fields_list):
+        """What the settings forms show: the values the code uses (for res.config.settings
+        this runs before Odoo's own reading of the parameters, and has the last word).
+        They are read as superuser, so only who may save the settings gets them
+        (default_get is callable over RPC by any user, and Odoo's own one checks nothing)."""
+        values = super().default_get(fields_list)
         names = [name for name in self._vp_setting_names() if name in fields_list]
         if names:
             self.check_access("write")
-        return {name: self._vp_value(name) for name in names}
+        values.update({name: self._vp_value(name) for name in names})
+        return values
 
     @api.model
     def _vp_guideline_year_hours(self):
@@ -209,14 +253,10 @@ class VpSettings(models.AbstractModel):
 class ResConfigSettings(models.TransientModel):
     """Settings → Confidential Counsellor, for Settings administrators."""
 
-    _inherit = ["res.config.settings", "vp.settings"]
+    # vp.settings first: its default_get comes before res.config.settings' own in the
+    # method order, so the typed values replace what Odoo reads from the parameters
+    _inherit = ["vp.settings", "res.config.settings"]
     _name = "res.config.settings"
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        values.update(self._vp_current_values(fields_list))
-        return values
 
     def set_values(self):
         result = super().set_values()

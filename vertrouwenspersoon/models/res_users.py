@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import api, models
+from odoo import api, fields, models
 
 COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
 
@@ -8,6 +8,19 @@ COUNSELLOR_GROUP = "vertrouwenspersoon.group_vp_counsellor"
 def counsellor_domain(model):
     """The users of the counsellor group: the ``domain`` of every counsellor field."""
     return [("groups_id", "in", model.env.ref(COUNSELLOR_GROUP).ids)]
+
+
+def counsellor_field(**kwargs):
+    """The counsellor a record belongs to: a user of the counsellor group, kept (restrict)
+    as long as records point to them. ``kwargs`` add to or override these defaults."""
+    kwargs = {
+        "string": "Counsellor",
+        "ondelete": "restrict",
+        "index": True,
+        "domain": counsellor_domain,
+        **kwargs,
+    }
+    return fields.Many2one("res.users", **kwargs)
 
 
 def _counsellor_ids(env):
@@ -29,29 +42,24 @@ def _log_membership(env, before):
         return
     log = env["vp.security.log"].sudo()
     users = env["res.users"].sudo().with_context(active_test=False)
-    for uid in sorted(after - before):
-        user = users.browse(uid)
-        log._log(
-            "group_add",
-            _lt(
-                "%(user)s was added to the counsellor group by %(actor)s.",
-                user=user.name,
-                actor=env.user.name,
-            ),
-            user=user,
-        )
-    for uid in sorted(before - after):
-        user = users.browse(uid).exists()
-        name = user.name or f"#{uid}"
-        log._log(
-            "group_remove",
-            _lt(
-                "%(user)s was removed from the counsellor group by %(actor)s.",
-                user=name,
-                actor=env.user.name,
-            ),
-            user=user,
-        )
+    actor = env.user.name
+    for event, uids in (("group_add", after - before), ("group_remove", before - after)):
+        for uid in sorted(uids):
+            user = users.browse(uid).exists()
+            name = user.name or f"#{uid}"
+            if event == "group_add":
+                text = _lt(
+                    "%(user)s was added to the counsellor group by %(actor)s.",
+                    user=name,
+                    actor=actor,
+                )
+            else:
+                text = _lt(
+                    "%(user)s was removed from the counsellor group by %(actor)s.",
+                    user=name,
+                    actor=actor,
+                )
+            log._log(event, text, user=user)
 
 
 def _touches_groups(vals):

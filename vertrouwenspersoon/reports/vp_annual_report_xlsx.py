@@ -149,30 +149,29 @@ class VpAnnualReportXlsx(models.AbstractModel):
         for line in budget["rows"]:
             line["remaining"] = round(line["planned"] - line["spent"], 2)
         budget["remaining"] = round(budget["planned"] - budget["spent"], 2)
-        self._write_amount_sheet(
-            workbook.add_worksheet(names["budget"]),
-            _("Budget"),
-            [
-                ("planned", _("Planned"), "money"),
-                ("spent", _("Spent"), "money"),
-                ("remaining", _("Remaining"), "money"),
-            ],
-            budget,
-            formats,
-            _,
+        amount_sheets = (
+            (
+                "budget",
+                _("Budget"),
+                [
+                    ("planned", _("Planned"), "money"),
+                    ("spent", _("Spent"), "money"),
+                    ("remaining", _("Remaining"), "money"),
+                ],
+            ),
+            (
+                "awareness",
+                _("Awareness activities"),
+                [
+                    ("activities", _("Activities"), "count"),
+                    ("participants", _("Participants"), "count"),
+                    ("hours", _("Hours"), "hours"),
+                ],
+            ),
         )
-        self._write_amount_sheet(
-            workbook.add_worksheet(names["awareness"]),
-            _("Awareness activities"),
-            [
-                ("activities", _("Activities"), "count"),
-                ("participants", _("Participants"), "count"),
-                ("hours", _("Hours"), "hours"),
-            ],
-            figures["awareness"],
-            formats,
-            _,
-        )
+        for key, title, columns in amount_sheets:
+            sheet = workbook.add_worksheet(names[key])
+            self._write_amount_sheet(sheet, title, columns, figures[key], formats, _)
 
         sheet = workbook.add_worksheet(names["signals"])
         sheet.set_column(0, 0, 18)

@@ -22,7 +22,7 @@ class VpTimeStatementXlsx(models.AbstractModel):
             sheet.set_column(1, 2, 14)
             sheet.write(0, 0, _("Statement of hours"), bold)
             sheet.write(1, 0, _("Counsellor"))
-            sheet.write(1, 1, statement.user_id.name)
+            sheet.write(1, 1, statement.counsellor_id.name)
             sheet.write(2, 0, _("Period"))
             sheet.write(2, 1, f"{statement._month_label(statement.month)} {statement.year}")
             sheet.write(3, 0, _("Organisation"))

@@ -42,3 +42,4 @@ from . import test_anonymous_security
 from . import test_anonymous_wbk
 from . import test_settings
 from . import test_booking_mail
+from . import test_migration

@@ -9,8 +9,8 @@ from odoo import SUPERUSER_ID
 from ..models.conversation.vp_conversation import CodeError
 from ..models.vault import vp_vault as vault_module
 from ..tools import receipt_code
-from .booking_common import make_calendar, make_counsellor
-from .common import VAULT_PASS, role_users, setup_vaults
+from .booking_common import add_two_counsellors
+from .common import VAULT_PASS, outsider_roles, setup_vaults
 
 FAST_CODE_KDF = {"alg": "scrypt", "n": 2**10, "r": 8, "p": 1}
 MARKER = "Zonnebloemkwestie van afdeling Klaproos"
@@ -24,25 +24,8 @@ class AnonymousFixture:
         patcher = patch.object(receipt_code, "KDF_PARAMS", FAST_CODE_KDF)
         patcher.start()
         cls.addClassCleanup(patcher.stop)
-        cls.calendar = make_calendar(env)
-        cls.counsellor, cls.profile = make_counsellor(
-            env, "vp_a_counsellor", cls.calendar, name="Anna Anoniem"
-        )
-        cls.other_counsellor, cls.other_profile = make_counsellor(
-            env, "vp_a_other", cls.calendar, name="Bert Anoniem", is_external=True
-        )
-        cls.roles = role_users(
-            env,
-            "vp_a",
-            "hr_officer",
-            "hr_manager",
-            "employee",
-            "portal",
-            "director",
-            "functional_admin",
-            "settings_admin",
-        )
-        cls.roles["other_counsellor"] = cls.other_counsellor
+        add_two_counsellors(cls, "vp_a", "Anoniem")
+        cls.roles = outsider_roles(env, "vp_a", cls.other_counsellor)
         cls.employee = cls.roles["employee"]
         cls.employee.email = "emp.anon@example.com"
         setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])

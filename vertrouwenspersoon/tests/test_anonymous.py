@@ -267,18 +267,15 @@ class TestAnonymousConversation(AnonymousFixture, TransactionCase):
         found._writer_reply(key, "Toch nog iets")
         self.assertEqual(conversation.state, "new")
 
+    def cards(self, user):
+        """The dashboard's counters as ``user`` sees them, by key."""
+        cards = self.env["vp.case.dashboard"].with_user(user).get_cards()
+        return {card["key"]: card["count"] for card in cards}
+
     def test_dashboard_counts_waiting_conversations(self):
         self.start()
-        cards = {
-            card["key"]: card
-            for card in self.env["vp.case.dashboard"].with_user(self.counsellor).get_cards()
-        }
-        self.assertEqual(cards["conversation"]["count"], 1)
-        other = {
-            card["key"]: card
-            for card in self.env["vp.case.dashboard"].with_user(self.other_counsellor).get_cards()
-        }
-        self.assertEqual(other["conversation"]["count"], 0)
+        self.assertEqual(self.cards(self.counsellor)["conversation"], 1)
+        self.assertEqual(self.cards(self.other_counsellor)["conversation"], 0)
 
     # ------------------------------------------------------------------ Wbk
 
@@ -311,11 +308,7 @@ class TestAnonymousConversation(AnonymousFixture, TransactionCase):
         Conversation.sudo()._cron_wbk_reminders()  # once per deadline
         sent = mails.search([("id", "not in", before)])
         self.assertEqual(sent.mapped("subject"), ["A deadline is coming up"])
-        cards = {
-            card["key"]: card
-            for card in self.env["vp.case.dashboard"].with_user(self.counsellor).get_cards()
-        }
-        self.assertEqual(cards["wbk"]["count"], 1)
+        self.assertEqual(self.cards(self.counsellor)["wbk"], 1)
 
     # ------------------------------------------------------------------ retention
 

@@ -3,31 +3,27 @@
 access path of the new models and routes; the DBA's dump and filestore; sudo."""
 
 import base64
-import os
-import subprocess
 import uuid
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
-from odoo.tools import config
-from odoo.tools.misc import exec_pg_environ, find_pg_tool
 
 from ..tools import receipt_code, vault_crypto
 from .anonymous_common import FAST_CODE_KDF, FILE_MARKER, MARKER, AnonymousFixture
-from .common import FAST_KDF, VAULT_PASS
+from .common import FAST_KDF, RoleAttacks, assert_not_in_filestore, committed_and_dumped
 
 MODELS = ("vp.conversation", "vp.conversation.message", "vp.conversation.key")
 CONTENT = ("name", "body", "attachment", "attachment_name", "thread_html", "wrapped_key")
 
 
-class Denied(Exception):
-    """The access path refused: that is a pass."""
-
-
 @tagged("post_install", "-at_install")
-class TestAnonymousSegregation(AnonymousFixture, TransactionCase):
+class TestAnonymousSegregation(RoleAttacks, AnonymousFixture, TransactionCase):
+    LEAK_PROBE = ("counsellor", "vp.conversation")
+    READ_FIELDS = CONTENT
+    NAME_SEARCHES = ("", "AN-")
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -46,108 +42,26 @@ class TestAnonymousSegregation(AnonymousFixture, TransactionCase):
             .ids,
         }
 
-    def _no_ids(self, ids, found):
-        self.assertFalse(set(ids) & set(found), f"leaked ids {set(ids) & set(found)}")
-
-    def _fields(self, Model):
-        return [f for f in CONTENT if f in Model._fields] or ["id"]
-
     # ------------------------------------------------------------ the paths
-    def path_read(self, Model, ids):
-        Model.browse(ids).read(self._fields(Model))
-        self.fail("read succeeded")
-
-    def path_read_field(self, Model, ids):
-        for record in Model.browse(ids):
-            for field in self._fields(Model):
-                record.invalidate_recordset()
-                self.assertFalse(record[field], "content read by attribute")
-        self.fail("attribute read succeeded")
-
-    def path_search(self, Model, ids):
-        self._no_ids(ids, Model.search([]).ids)
-        self._no_ids(ids, Model.search([("id", "in", ids)]).ids)
-
-    def path_search_count(self, Model, ids):
-        self.assertEqual(Model.search_count([("id", "in", ids)]), 0)
-
-    def path_read_group(self, Model, ids):
-        groups = Model.read_group([("id", "in", ids)], ["id:count"], [])
-        self.assertFalse(sum(g.get("__count", 0) for g in groups))
-
-    def path_name_search(self, Model, ids):
-        self._no_ids(ids, [r[0] for r in Model.name_search("", limit=1000)])
-        self._no_ids(ids, [r[0] for r in Model.name_search("AN-", limit=1000)])
-
-    def path_export_data(self, Model, ids):
-        try:
-            data = Model.browse(ids).export_data(self._fields(Model))["datas"]
-        except AccessError:
-            raise
-        except UserError as exc:
-            raise Denied from exc
-        self.assertFalse(data)
-
-    def path_web_search_read(self, Model, ids):
-        result = Model.web_search_read([("id", "in", ids)], {"id": {}})
-        self.assertEqual(result["length"], 0)
-
-    def path_web_read(self, Model, ids):
-        Model.browse(ids).web_read({f: {} for f in self._fields(Model)})
-        self.fail("web_read succeeded")
-
     def path_write(self, Model, ids):
         Model.browse(ids).write({"reply": "x"} if Model._name == "vp.conversation" else {})
         if Model._name != "vp.conversation":
             Model.browse(ids).write({"date": "2020-01-01 00:00:00"})
         self.fail("write succeeded")
 
-    def path_unlink(self, Model, ids):
-        Model.browse(ids).unlink()
-        self.fail("unlink succeeded")
-
     def path_create(self, Model, ids):
         Model.create({"conversation_id": self.conversation.id, "author": "writer"})
         self.fail("create succeeded")
 
-    PATHS = (
-        "read",
-        "read_field",
-        "search",
-        "search_count",
-        "read_group",
-        "name_search",
-        "export_data",
-        "web_search_read",
-        "web_read",
-        "write",
-        "unlink",
-        "create",
-    )
-
-    def _attack(self, user, model, ids, path):
-        self.assertTrue(ids, f"nothing to attack in {model}")
-        Model = self.env[model].with_user(user)
-        try:
-            with self.env.cr.savepoint():
-                getattr(self, f"path_{path}")(Model, ids)
-        except (AccessError, Denied):
-            return
-        finally:
-            self.env.invalidate_all()
+    PATHS = (*RoleAttacks.PATHS, "create")
 
     def test_roles_x_paths(self):
         """Every role against every path of every model of the channel."""
-        combos = 0
-        records = self._records()
-        for role, user in self.roles.items():
-            for model in MODELS:
-                for path in self.PATHS:
-                    with self.subTest(role=role, model=model, path=path):
-                        self._attack(user, model, records[model], path)
-                        combos += 1
-        self.assertEqual(combos, len(self.roles) * len(MODELS) * len(self.PATHS))
+        self.attack_every_role(MODELS)
         self.assertIn(MARKER, self.as_counsellor(self.conversation).thread_html)
+
+    def test_the_attacks_see_a_leak(self):
+        self.assert_attacks_see_a_leak()
 
     def test_public_methods_refused_to_other_roles(self):
         Conversation = type(self.env["vp.conversation"])
@@ -216,12 +130,7 @@ class TestAnonymousSegregation(AnonymousFixture, TransactionCase):
                 self.assertNotIn(needle, rows, table)
             for needle in (self.code, receipt_code.normalize(self.code)):
                 self.assertNotIn(needle, rows, table)
-        for root, _dirs, files in os.walk(config.filestore(self.env.cr.dbname)):
-            for name in files:
-                with open(os.path.join(root, name), "rb") as handle:
-                    data = handle.read()
-                self.assertNotIn(FILE_MARKER, data)
-                self.assertNotIn(MARKER.encode(), data)
+        assert_not_in_filestore(self, self.env.cr.dbname, FILE_MARKER, MARKER.encode())
 
     def test_configuration_reaching_the_new_models_is_refused(self):
         """A Settings admin cannot put code or fields into a counsellor's request on the
@@ -299,59 +208,30 @@ class TestAnonymousDump(TransactionCase):
 
     def test_pg_dump_holds_no_message_and_no_code(self):
         marker = "ANONDUMP" + uuid.uuid4().hex.upper()
-        login = "vp_anon_dump_" + uuid.uuid4().hex[:8]
-        pg_dump = find_pg_tool("pg_dump")
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
+
+        def plant(env, user):
             with (
                 patch.object(vault_crypto, "KDF_PARAMS", FAST_KDF),
                 patch.object(receipt_code, "KDF_PARAMS", FAST_CODE_KDF),
             ):
-                user = env["res.users"].create(
-                    {
-                        "name": "Dump Test Counsellor",
-                        "login": login,
-                        "groups_id": [
-                            Command.set(
-                                [
-                                    env.ref("base.group_user").id,
-                                    env.ref("vertrouwenspersoon.group_vp_counsellor").id,
-                                ]
-                            )
-                        ],
-                    }
-                )
-                env(user=user)["vp.vault"].setup(VAULT_PASS)
                 profile = env["vp.counsellor"].create({"user_id": user.id, "name": "Dump"})
                 conversation, code = env["vp.conversation"]._start(
                     profile, marker, ("bestand.txt", marker.encode())
                 )
             env.flush_all()
             cipher = conversation.message_ids.body_enc
-            cr.commit()  # pylint: disable=invalid-commit
-            try:
-                result = subprocess.run(
-                    [pg_dump, "--format=p", "--no-owner", cr.dbname],
-                    env=exec_pg_environ(),
-                    capture_output=True,
-                    check=False,
-                    timeout=300,
-                )
-                self.assertEqual(result.returncode, 0, result.stderr.decode(errors="replace"))
-                dump = result.stdout
-                self.assertIn(cipher.encode(), dump)  # the message is in the dump ...
-                self.assertNotIn(marker.encode(), dump)  # ... its text is not
-                self.assertNotIn(base64.b64encode(marker.encode()), dump)
-                self.assertNotIn(code.encode(), dump)
-                self.assertNotIn(receipt_code.normalize(code).encode(), dump)
-                for root, _dirs, files in os.walk(config.filestore(cr.dbname)):
-                    for name in files:
-                        with open(os.path.join(root, name), "rb") as handle:
-                            self.assertNotIn(marker.encode(), handle.read())
-            finally:
+
+            def remove():
                 conversation.unlink()
                 profile.unlink()
-                env["vp.vault"].sudo().search([("user_id", "=", user.id)]).unlink()
-                counsellors = env.ref("vertrouwenspersoon.group_vp_counsellor")
-                user.sudo().write({"active": False, "groups_id": [Command.unlink(counsellors.id)]})
-                cr.commit()  # pylint: disable=invalid-commit
+
+            return (cipher, code), remove
+
+        login = "vp_anon_dump_" + uuid.uuid4().hex[:8]
+        with committed_and_dumped(self, login, plant) as (dump, (cipher, code), cr):
+            self.assertIn(cipher.encode(), dump)  # the message is in the dump ...
+            self.assertNotIn(marker.encode(), dump)  # ... its text is not
+            self.assertNotIn(base64.b64encode(marker.encode()), dump)
+            self.assertNotIn(code.encode(), dump)
+            self.assertNotIn(receipt_code.normalize(code).encode(), dump)
+            assert_not_in_filestore(self, cr.dbname, marker.encode())

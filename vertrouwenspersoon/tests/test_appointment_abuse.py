@@ -9,17 +9,17 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
-from .booking_common import BookingFixture
+from .booking_common import BookingHttp
 
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 LINK_RE = re.compile(r'href="[^"]*?(/(?:afspraak|confirm-email)/\d+/[^"?]+)"')
 
 
 @tagged("post_install", "-at_install")
-class TestBookingAbuse(BookingFixture, HttpCase):
+class TestBookingAbuse(BookingHttp, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -27,31 +27,6 @@ class TestBookingAbuse(BookingFixture, HttpCase):
         cls.icp = cls.env["ir.config_parameter"].sudo()
 
     # ------------------------------------------------------------------ helpers
-
-    def _csrf(self, url):
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200, url)
-        return CSRF_RE.search(response.text).group(1)
-
-    def _post(self, url, data, csrf_from=None):
-        if csrf_from:
-            data = {**data, "csrf_token": self._csrf(csrf_from)}
-        return self.url_open(url, data=data, allow_redirects=False)
-
-    def _portal_form(self):
-        return f"/my/vertrouwenspersoon/book/{self.profile.id}"
-
-    def _public_form(self):
-        return f"/vertrouwenspersoon/afspraak/book/{self.profile.id}"
-
-    def _public_book(self, index=0, **extra):
-        data = {
-            "channel": "phone",
-            "start": fields.Datetime.to_string(self.free(index=index)),
-            "contact_name": "Jan",
-            **extra,
-        }
-        return self._post(self._public_form(), data, csrf_from=self._public_form())
 
     def _mails_to(self, address):
         return self.env["mail.mail"].sudo().search([("email_to", "ilike", address)])
@@ -64,11 +39,7 @@ class TestBookingAbuse(BookingFixture, HttpCase):
         self.icp.set_param("vertrouwenspersoon.public_booking_per_hour", "50")
         self.authenticate("vp_b_portal", "vp_b_portal")
         form = self._portal_form()
-        statuses = []
-        for index in range(4):
-            start = fields.Datetime.to_string(self.free(index=index))
-            response = self._post(form, {"channel": "phone", "start": start}, csrf_from=form)
-            statuses.append(response.status_code)
+        statuses, response = self._portal_book_times(4)
         self.assertEqual(statuses, [303, 303, 409, 409])
         self.assertIn("You already have 2 appointments planned", response.text)
         self.assertIn("phone or e-mail the counsellor", response.text)
@@ -103,13 +74,11 @@ class TestBookingAbuse(BookingFixture, HttpCase):
         """Book, cancel, book again: an account's bookings per hour are limited too."""
         self.icp.set_param("vertrouwenspersoon.portal_booking_per_hour", "3")
         self.authenticate("vp_b_employee", "vp_b_employee")
-        form = self._portal_form()
-        statuses = []
-        for index in range(4):
-            start = fields.Datetime.to_string(self.free(index=index))
-            response = self._post(form, {"channel": "phone", "start": start}, csrf_from=form)
-            statuses.append(response.status_code)
+
+        def cancel():
             self.Appointment.search([("user_id", "=", self.employee.id)]).state = "cancelled"
+
+        statuses, response = self._portal_book_times(4, after=cancel)
         self.assertEqual(statuses, [303, 303, 303, 429])
         self.assertIn("Too many booking requests", response.text)
 
@@ -282,6 +251,9 @@ class TestBookingAbuse(BookingFixture, HttpCase):
         manage = response.headers["Location"].split("?")[0]
         self.opener.cookies.clear()
         self.assertEqual(self.url_open(manage).status_code, 404)
+        # once the mail is sent, the token is nowhere in the database
+        self.env["mail.mail"].sudo().process_email_queue()
+        self.assertIsNone(self._database_holds(token))
 
     def test_manage_links_of_the_old_database_keep_working(self):
         """Builds before stored the plain token: upgrading hashes it and drops it."""
@@ -304,6 +276,147 @@ class TestBookingAbuse(BookingFixture, HttpCase):
             f"/vertrouwenspersoon/afspraak/{appointment.id}/old-link-token", allow_redirects=False
         )
         self.assertEqual(response.status_code, 303)
+
+    def _assert_refused(self, url):
+        """A link that does not open: a page that says so, never a server error."""
+        response = self.url_open(url, allow_redirects=False)
+        self.assertEqual(response.status_code, 404, url)
+        self.assertIn("not valid", response.text, url)
+        self.assertNotIn("Traceback", response.text)
+        return response
+
+    def _public_appointment(self, email, index=0):
+        self._public_book(index=index, contact_email=email)
+        return self.Appointment.search([("contact_email", "=", email)])
+
+    def _database_holds(self, text):
+        """Whether any text column of any table holds ``text``: what a DBA would find."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT c.table_name, c.column_name
+              FROM information_schema.columns c
+              JOIN information_schema.tables t
+                ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+             WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+               AND c.data_type IN ('text', 'character varying', 'jsonb')
+            """
+        )
+        for table, column in self.env.cr.fetchall():
+            self.env.cr.execute(
+                SQL(
+                    "SELECT 1 FROM %s WHERE %s::text LIKE %s LIMIT 1",
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    f"%{text}%",
+                )
+            )
+            if self.env.cr.fetchone():
+                return f"{table}.{column}"
+        return None
+
+    def test_tokens_of_others_expired_or_forged_are_refused_with_a_page(self):
+        """portal.mixin's building blocks without its clear-text token: every way in is
+        one gate (_document_check_access), and only digests are in the database."""
+        mine = self._public_appointment("jan@example.com")
+        other = self._public_appointment("piet@example.com", index=1)
+        token, other_token = mine._portal_ensure_token(), other._portal_ensure_token()
+        manage = f"/vertrouwenspersoon/afspraak/manage/{mine.id}"
+        # no column for portal.mixin's token, and no token anywhere in the database
+        self.env.cr.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'vp_appointment' AND column_name LIKE %s",
+            ["%token%"],
+        )
+        self.assertEqual([row[0] for row in self.env.cr.fetchall()], ["access_token_hashes"])
+        self.assertFalse(mine.access_token)
+        self.assertIsNone(self._database_holds(token))
+        # a DBA who copies what is stored (the digest) has no link: in the path, in the
+        # query of portal's URL, in another appointment's row
+        digest = mine.access_token_hashes.split()[-1]
+        self.env.cr.execute(
+            "UPDATE vp_appointment SET access_token_hashes = %s WHERE id = %s",
+            [mine.access_token_hashes, other.id],
+        )
+        other.invalidate_recordset()
+        self.opener.cookies.clear()
+        for url in (
+            f"/afspraak/{mine.id}/{digest}",
+            f"{manage}?access_token={digest}",
+            f"/afspraak/{other.id}/{digest}",
+            # wrong, another appointment's, a token for the wrong id
+            f"/afspraak/{mine.id}/{token[:-2]}",
+            f"/afspraak/{mine.id}/{other_token}",
+            f"{manage}?access_token={other_token}",
+            f"/vertrouwenspersoon/afspraak/{mine.id}/{other_token}/cancel",
+            f"/afspraak/{mine.id + 1000}/{token}",
+            manage,  # no token and no grant
+        ):
+            with self.subTest(url=url):
+                self._assert_refused(url)
+        # the token itself works, also in portal's own form of the URL (get_portal_url),
+        # and leaves the address at once
+        portal_url = mine.get_portal_url()
+        self.assertTrue(portal_url.startswith(f"{manage}?access_token="))
+        response = self.url_open(portal_url, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertNotIn("access_token", response.headers["Location"])
+        self.assertEqual(self.url_open(manage).status_code, 200)
+        # a wrong token is refused even in the browser that holds a grant
+        self._assert_refused(f"/afspraak/{mine.id}/{other_token}")
+        # expired: the appointment started
+        self.opener.cookies.clear()
+        mine.write(
+            {
+                "start": fields.Datetime.now() - timedelta(minutes=1),
+                "stop": fields.Datetime.now() + timedelta(minutes=59),
+            }
+        )
+        self._assert_refused(f"/afspraak/{mine.id}/{token}")
+        self._assert_refused(f"{manage}?access_token={token}")
+        self.assertEqual((mine.state, other.state), ("requested", "requested"))
+
+    def test_nobody_mints_a_link_through_the_orm(self):
+        """portal.mixin's public get_portal_url() would hand out a key to the booking:
+        called by RPC (not as superuser) it is refused, for the counsellor too."""
+        appointment = self._public_appointment("jan@example.com")
+        digests = appointment.access_token_hashes
+        users = (self.portal_user, self.employee, self.counsellor, self.other_counsellor)
+        for user in users:
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                appointment.with_user(user).get_portal_url()
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                appointment.with_user(user)._portal_ensure_token()
+        self.assertEqual(appointment.access_token_hashes, digests)
+
+    def test_the_portal_page_opens_for_its_account_only(self):
+        appointment = self.book(user=self.portal_user)
+        page = f"/my/vertrouwenspersoon/{appointment.id}"
+        # its account: no token needed
+        self.authenticate("vp_b_portal", "vp_b_portal")
+        self.assertIn("Cancel appointment", self.url_open(page).text)
+        self.assertEqual(self.url_open(f"/my/afspraak/{appointment.id}").status_code, 200)
+        # another portal user, the appointment's counsellor (who may read it in the
+        # back-end, but is not the booker the page acts for), with or without a token
+        token = appointment._portal_ensure_token()
+        new_test_user(self.env, "vp_b_other_portal", groups="base.group_portal")
+        for login in ("vp_b_other_portal", "vp_b_counsellor"):
+            self.authenticate(login, login)
+            for url in (
+                page,
+                f"{page}?access_token={token}",
+                f"/afspraak/{appointment.id}/{token}",
+                f"/vertrouwenspersoon/afspraak/manage/{appointment.id}",
+            ):
+                with self.subTest(login=login, url=url):
+                    self._assert_refused(url)
+            response = self._post(f"{page}/cancel", {}, csrf_from=self._portal_form())
+            self.assertEqual(response.status_code, 404)
+        # nobody logged in: the manage page and the token route do not open it either
+        self.opener.cookies.clear()
+        self._assert_refused(f"/vertrouwenspersoon/afspraak/manage/{appointment.id}")
+        self._assert_refused(f"/afspraak/{appointment.id}/{token}")
+        self.assertEqual(appointment.state, "requested")
 
     # ---------------------------------------------------- 7. someone else's address
 

@@ -2,56 +2,16 @@
 """A parallel burst from one client or one booker, in real concurrent transactions:
 the limits hold (their count and insert are atomic per key)."""
 
-import logging
-import threading
-
-import psycopg2
-
 from odoo import SUPERUSER_ID, api
-from odoo.api import Transaction
-from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
-from odoo.tools import mute_logger
 
-from .booking_common import make_calendar, make_counsellor
+from .booking_common import make_calendar, make_counsellor, run_concurrently
 
-_logger = logging.getLogger(__name__)
 BURST = 6
 
 
 @tagged("post_install", "-at_install")
 class TestBookingBurst(TransactionCase):
-    def _burst(self, attempt):
-        """Run ``attempt(env, index)`` in BURST transactions that all took their
-        snapshot before any of them commits; returns the list of outcomes."""
-        barrier = threading.Barrier(BURST, timeout=30)
-        results = []
-
-        def worker(index):
-            with self.registry.cursor() as cr:
-                cr.transaction = Transaction(self.registry)
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                cr.execute("SET LOCAL lock_timeout = '20s'")
-                cr.execute("SELECT 1")  # the snapshot of a request that started
-                barrier.wait()
-                try:
-                    outcome = attempt(env, index)
-                    cr.commit()  # pylint: disable=invalid-commit
-                    results.append(outcome)
-                except (UserError, psycopg2.Error) as exc:
-                    cr.rollback()
-                    results.append(type(exc).__name__)
-                    _logger.info("burst %s refused: %s", index, exc)
-
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(BURST)]
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(60)
-        self.assertEqual(len(results), BURST)
-        return results
-
     def _set_param(self, key, value):
         with self.registry.cursor() as cr:
             icp = api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
@@ -72,7 +32,7 @@ class TestBookingBurst(TransactionCase):
                 ip=address, email=f"burst{index}@example.com"
             )
 
-        results = self._burst(attempt)
+        results = run_concurrently(self, BURST, attempt)
         self.addCleanup(self._forget_attempts, address)
         self.assertLessEqual(results.count(True), 3, results)
         self.assertGreaterEqual(results.count(True), 1, results)
@@ -111,7 +71,7 @@ class TestBookingBurst(TransactionCase):
             env.flush_all()
             return "booked"
 
-        results = self._burst(attempt)
+        results = run_concurrently(self, BURST, attempt)
         self.assertGreaterEqual(results.count("booked"), 1, results)
         with self.registry.cursor() as cr:
             cr.execute(

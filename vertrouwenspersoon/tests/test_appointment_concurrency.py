@@ -1,21 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Two real transactions racing for one slot: the database lets only one win."""
 
-import logging
-import threading
 from datetime import timedelta
 
-import psycopg2
-
 from odoo import SUPERUSER_ID, api
-from odoo.api import Transaction
-from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import mute_logger
 
-from .booking_common import make_calendar, make_counsellor
-
-_logger = logging.getLogger(__name__)
+from .booking_common import REFUSED_BY_DB, make_calendar, make_counsellor, run_concurrently
 
 
 @tagged("post_install", "-at_install")
@@ -42,37 +33,12 @@ class TestBookingConcurrency(TransactionCase):
 
     def _race(self, profile_id, slot, book):
         """Run ``book`` in two transactions that both started before either commits."""
-        barrier = threading.Barrier(2, timeout=30)
-        results = []
 
-        def worker(index):
-            with self.registry.cursor() as cr:
-                # the loading thread holds the registry lock: hand the registry over
-                cr.transaction = Transaction(self.registry)
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                # take the snapshot before the other commits; never wait forever
-                cr.execute("SET LOCAL lock_timeout = '20s'")
-                cr.execute("SELECT 1")
-                barrier.wait()
-                try:
-                    book(env, env["vp.counsellor"].browse(profile_id), slot, index)
-                    cr.commit()  # pylint: disable=invalid-commit
-                    results.append("booked")
-                except psycopg2.IntegrityError as exc:
-                    cr.rollback()
-                    results.append("refused by the database")
-                    _logger.info("racer %s lost: %s", index, exc)
-                except (UserError, psycopg2.Error) as exc:
-                    cr.rollback()
-                    results.append(type(exc).__name__)
-                    _logger.info("racer %s lost: %s", index, exc)
+        def attempt(env, index):
+            book(env, env["vp.counsellor"].browse(profile_id), slot, index)
+            return "booked"
 
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(60)
+        results = run_concurrently(self, 2, attempt)
         with self.registry.cursor() as cr:
             cr.execute(
                 "SELECT count(*) FROM vp_appointment WHERE profile_id = %s AND start = %s"
@@ -100,7 +66,7 @@ class TestBookingConcurrency(TransactionCase):
         self.assertEqual(results.count("booked"), 1, results)
         self.assertIn(
             next(r for r in results if r != "booked"),
-            ("SlotTakenError", "refused by the database"),
+            ("SlotTakenError", REFUSED_BY_DB),
         )
         self.assertEqual(held, 1)
 
@@ -125,13 +91,13 @@ class TestBookingConcurrency(TransactionCase):
     def test_database_refuses_the_same_start_without_python_checks(self):
         profile_id, slot = self._committed_fixture("vp_race_b")
         results, held = self._race(profile_id, slot, self._raw_create(0))
-        self.assertEqual(sorted(results), ["booked", "refused by the database"])
+        self.assertEqual(sorted(results), ["booked", REFUSED_BY_DB])
         self.assertEqual(held, 1)
 
     def test_database_refuses_overlapping_times_without_python_checks(self):
         profile_id, slot = self._committed_fixture("vp_race_c")
         results, _held = self._race(profile_id, slot, self._raw_create(30))
-        self.assertEqual(sorted(results), ["booked", "refused by the database"])
+        self.assertEqual(sorted(results), ["booked", REFUSED_BY_DB])
         with self.registry.cursor() as cr:
             cr.execute(
                 "SELECT count(*) FROM vp_appointment WHERE profile_id = %s"

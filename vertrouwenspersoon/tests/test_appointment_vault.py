@@ -3,13 +3,12 @@
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger, sql
 
 from ..models.vault import vp_vault as vault_module
-from .booking_common import BookingFixture, make_counsellor
+from .booking_common import CSRF_RE, BookingFixture, make_counsellor
 from .common import VAULT_PASS
-from .test_appointment_portal import CSRF_RE
 
 NOTE = "Zeldzaammerkteken pesterij door teamleider Zwartewoud"
 PHONE = "0698765432"
@@ -22,10 +21,7 @@ class TestAppointmentVault(BookingFixture, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.setup_booking()
-        cls.settings_admin = new_test_user(
-            cls.env, "vp_b_sysadmin", groups="base.group_user,base.group_system"
-        )
+        cls.setup_booking(settings_admin=("vp_b_sysadmin", "base.group_user,base.group_system"))
 
     def setUp(self):
         super().setUp()

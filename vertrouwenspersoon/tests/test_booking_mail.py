@@ -34,9 +34,8 @@ class TestBookingMailTemplates(BookingFixture, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.setup_booking()
-        cls.functional_admin = new_test_user(
-            cls.env, "vp_mail_fa", groups="base.group_user,vertrouwenspersoon.group_vp_manager"
+        cls.setup_booking(
+            functional_admin=("vp_mail_fa", "base.group_user,vertrouwenspersoon.group_vp_manager")
         )
         cls.template = cls.env.ref(BOOKED)
 

@@ -14,23 +14,22 @@ INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jezelf)\b", re.IGNORECASE)
 # where a text is shown: the employee's pages and mails, or the counsellor's screens
 EMPLOYEE = (
     "controllers/portal.py",
+    "controllers/slot_picker.py",
+    "controllers/anonymous",
     "vertrouwenspersoon.vp_portal_",
     "vertrouwenspersoon.vp_confirm_email",
     "vertrouwenspersoon.vp_appointment_confirm_mail_body",
+    "vertrouwenspersoon.vp_booking_mail_",
 )
 COUNSELLOR = (
     "controllers/vault",
-    "models/vault",
-    "models/case",
-    "models/time_",
-    "wizard/time_statement.py",
-    # the same code in the layout of domains (once the .pot is exported again)
     "models/vault/",
     "models/case/",
     "models/time/",
+    "models/conversation/",
     "wizards/",
-    "models/appointment_case.py",
     "vertrouwenspersoon.vp_case_",
+    "vertrouwenspersoon.vp_conversation_",
     "vertrouwenspersoon.vp_time_",
     "vertrouwenspersoon.vp_vault_",
     "vertrouwenspersoon.vp_counsellor_view_form",

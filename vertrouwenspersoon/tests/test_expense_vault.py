@@ -10,19 +10,12 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import sql
 
-from .common import VAULT_PASS
+from .common import VAULT_PASS, row_text
 from .test_time import VpTimeCommon
 
 DESCRIPTION = "Taxi naar melder Zeldzaamnaam"
 FILENAME = "taxi Zeldzaamnaam.pdf"
 RECEIPT = base64.b64encode(b"RECEIPT-Zeldzaamnaam")
-
-
-def row_text(env, table, record_id):
-    """A whole table row as the database administrator reads it."""
-    env.flush_all()
-    env.cr.execute(f"SELECT t::text FROM {table} t WHERE id = %s", [record_id])
-    return env.cr.fetchone()[0]
 
 
 @tagged("post_install", "-at_install")

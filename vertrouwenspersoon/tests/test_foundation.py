@@ -4,55 +4,47 @@ from odoo.tests import TransactionCase, tagged
 
 from .common import add_role_users
 
+APP_ROLES = (
+    "counsellor",
+    "director",
+    "functional_admin",
+    "hr_manager",
+    "settings_admin",
+    "employee",
+)
+
 
 @tagged("post_install", "-at_install")
 class TestFoundation(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        add_role_users(
-            cls,
-            "vp_f",
-            "counsellor",
-            "director",
-            "functional_admin",
-            "hr_manager",
-            "settings_admin",
-            "employee",
-        )
+        add_role_users(cls, "vp_f", *APP_ROLES)
 
     def _visible_menus(self, user):
         return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
 
-    def test_counsellor_app_only_for_counsellors(self):
-        root = self.env.ref("vertrouwenspersoon.menu_vp_root")
-        self.assertIn(root.id, self._visible_menus(self.counsellor))
-        for user in (
-            self.employee,
-            self.hr_manager,
-            self.settings_admin,
-            self.director,
-            self.functional_admin,
-        ):
+    def _assert_menu_hidden_from(self, root, users):
+        for user in users:
             self.assertNotIn(root.id, self._visible_menus(user), user.login)
 
+    def _assert_menu_only_for(self, xmlid, role):
+        """The app's root menu is shown to ``role`` and to none of the other roles."""
+        root = self.env.ref(xmlid)
+        self.assertIn(root.id, self._visible_menus(getattr(self, role)))
+        self._assert_menu_hidden_from(root, [getattr(self, r) for r in APP_ROLES if r != role])
+
+    def test_counsellor_app_only_for_counsellors(self):
+        self._assert_menu_only_for("vertrouwenspersoon.menu_vp_root", "counsellor")
+
     def test_configuration_app_only_for_functional_admin(self):
-        root = self.env.ref("vertrouwenspersoon.menu_vp_admin_root")
-        self.assertIn(root.id, self._visible_menus(self.functional_admin))
-        for user in (
-            self.employee,
-            self.hr_manager,
-            self.settings_admin,
-            self.counsellor,
-            self.director,
-        ):
-            self.assertNotIn(root.id, self._visible_menus(user), user.login)
+        self._assert_menu_only_for("vertrouwenspersoon.menu_vp_admin_root", "functional_admin")
 
     def test_reports_app_restricted_to_directors(self):
         root = self.env.ref("vertrouwenspersoon.menu_vp_reports_root")
         self.assertEqual(root.groups_id, self.env.ref("vertrouwenspersoon.group_vp_director"))
-        for user in (self.employee, self.hr_manager, self.settings_admin, self.functional_admin):
-            self.assertNotIn(root.id, self._visible_menus(user), user.login)
+        others = ("employee", "hr_manager", "settings_admin", "functional_admin")
+        self._assert_menu_hidden_from(root, [getattr(self, role) for role in others])
 
     def test_settings_admin_is_not_a_counsellor(self):
         """Installing the addon must not hand the counsellor role to administrators."""

@@ -17,22 +17,15 @@ from odoo.addons.vertrouwenspersoon.models.time.vp_time_summary import (
     indicator_for,
 )
 
-from .common import setup_vaults
+from .common import COUNSELLOR, add_role_users, setup_vaults
 
 
 class VpTimeCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.counsellor = new_test_user(
-            cls.env, "vp_t_counsellor", groups="vertrouwenspersoon.group_vp_counsellor"
-        )
-        cls.other_counsellor = new_test_user(
-            cls.env, "vp_t_other", groups="vertrouwenspersoon.group_vp_counsellor"
-        )
-        cls.functional_admin = new_test_user(
-            cls.env, "vp_t_manager", groups="vertrouwenspersoon.group_vp_manager"
-        )
+        add_role_users(cls, "vp_t", "counsellor", "functional_admin")
+        cls.other_counsellor = new_test_user(cls.env, "vp_t_other", groups=COUNSELLOR)
         # a time entry's note is encrypted for its counsellor: they need a vault
         setup_vaults(cls, cls.counsellor, cls.other_counsellor, unlock=[cls.counsellor])
         cls.Entry = cls.env["vp.time.entry"].with_user(cls.counsellor)
@@ -197,7 +190,12 @@ class TestGuideline(VpTimeCommon):
         self.assertAlmostEqual(line.guideline_year_hours, 4 * 52, places=2)
         # an external counsellor's contracted hours replace the guideline
         self.env["vp.counsellor.contract"].create(
-            {"user_id": self.counsellor.id, "year": 2023, "hourly_rate": 95, "contract_hours": 20}
+            {
+                "counsellor_id": self.counsellor.id,
+                "year": 2023,
+                "hourly_rate": 95,
+                "contract_hours": 20,
+            }
         )
         line = self._line(self.counsellor, 2023, date(2023, 12, 31))
         self.assertEqual(line.guideline_year_hours, 20)
@@ -292,7 +290,7 @@ class TestStatement(VpTimeCommon):
         return (
             self.env["vp.time.statement"]
             .with_user(user)
-            .create({"user_id": self.counsellor.id, "year": 2023, "month": "3", **vals})
+            .create({"counsellor_id": self.counsellor.id, "year": 2023, "month": "3", **vals})
         )
 
     def _workbook(self, statement):
@@ -307,7 +305,12 @@ class TestStatement(VpTimeCommon):
 
     def test_statement_hours_per_activity_without_case_detail(self):
         self.env["vp.counsellor.contract"].create(
-            {"user_id": self.counsellor.id, "year": 2023, "hourly_rate": 95, "contract_hours": 80}
+            {
+                "counsellor_id": self.counsellor.id,
+                "year": 2023,
+                "hourly_rate": 95,
+                "contract_hours": 80,
+            }
         )
         self._entry(date=date(2023, 3, 2), hours=1.5, note="SECRET-NOTE about Jan")
         self._entry(date=date(2023, 3, 31), hours=1)

@@ -193,7 +193,7 @@ class TestTimeSecurity(TransactionCase):
             {"year": self.year, "cost_category": "other", "amount": 50}
         )
         self.env["vp.counsellor.contract"].with_user(admin).create(
-            {"user_id": self.other_counsellor.id, "year": self.year, "hourly_rate": 95}
+            {"counsellor_id": self.other_counsellor.id, "year": self.year, "hourly_rate": 95}
         )
 
     @mute_logger(
@@ -232,7 +232,7 @@ class TestTimeSecurity(TransactionCase):
         with self.assertRaises(AccessError):
             budget.amount = 1_000_000
         contract = self.env["vp.counsellor.contract"].create(
-            {"user_id": self.counsellor.id, "year": self.year, "hourly_rate": 95}
+            {"counsellor_id": self.counsellor.id, "year": self.year, "hourly_rate": 95}
         )
         with self.assertRaises(AccessError):
             contract.with_user(self.counsellor).hourly_rate = 200

@@ -220,34 +220,37 @@ class TestVault(VaultCase):
         vaults._vault_of().sudo().blocked_until = False
         vaults.recover(new_code, "Derde passphrase, nu echt!")
 
-    def test_tampered_private_key_fails_closed(self):
+    def assert_unlock_fails_closed(self, tamper, regex):
+        """A fresh vault of the counsellor, changed by ``tamper(vault)`` (in sudo), refuses
+        to unlock with the right passphrase and stays locked."""
         vaults = self.vault_env(self.counsellor)
         vaults.setup(PASS)
-        vault = vaults._vault_of().sudo()
-        blob = vault.private_key_enc
-        head, body = blob.rsplit(":", 1)
-        raw = bytearray(base64.b64decode(body))
-        raw[-1] ^= 1
-        vault.private_key_enc = head + ":" + base64.b64encode(bytes(raw)).decode()
-        with self.assertRaisesRegex(UserError, "not correct"):
+        tamper(vaults._vault_of().sudo())
+        with self.assertRaisesRegex(UserError, regex):
             vaults.unlock(PASS)
         self.assertFalse(vaults.is_vault_unlocked())
 
+    def test_tampered_private_key_fails_closed(self):
+        def flip_a_bit(vault):
+            head, body = vault.private_key_enc.rsplit(":", 1)
+            raw = bytearray(base64.b64decode(body))
+            raw[-1] ^= 1
+            vault.private_key_enc = head + ":" + base64.b64encode(bytes(raw)).decode()
+
+        self.assert_unlock_fails_closed(flip_a_bit, "not correct")
+
     def test_swapped_public_key_is_detected_at_unlock(self):
-        vaults = self.vault_env(self.counsellor)
-        vaults.setup(PASS)
-        vault = vaults._vault_of().sudo()
-        _private, attacker_public = vc.generate_keypair()
-        # an administrator replaces the key through SQL (no ORM log possible)
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE vp_vault SET public_key = %s WHERE id = %s",
-            (base64.b64encode(attacker_public).decode(), vault.id),
-        )
-        vault.invalidate_recordset()
-        with self.assertRaisesRegex(UserError, "replaced"):
-            vaults.unlock(PASS)
-        self.assertFalse(vaults.is_vault_unlocked())
+        def swap_public_key(vault):
+            _private, attacker_public = vc.generate_keypair()
+            # an administrator replaces the key through SQL (no ORM log possible)
+            self.env.flush_all()
+            self.env.cr.execute(
+                "UPDATE vp_vault SET public_key = %s WHERE id = %s",
+                (base64.b64encode(attacker_public).decode(), vault.id),
+            )
+            vault.invalidate_recordset()
+
+        self.assert_unlock_fails_closed(swap_public_key, "replaced")
 
     def test_idle_timeout_locks(self):
         vaults = self.vault_env(self.counsellor)

@@ -2,7 +2,6 @@
 """The vault pages and an unlocked browser session against an administrator who edits
 views, and against a burst of guesses (issue: the vault against administrators)."""
 
-import json
 import threading
 from urllib.parse import urlsplit
 
@@ -10,51 +9,31 @@ import psycopg2
 
 from odoo import SUPERUSER_ID, api
 from odoo.api import Transaction
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.vault import vp_vault as vault_module
 from ..models.vault.vp_vault import VaultError
 from ..tools import vault_crypto
-from .common import FAST_KDF, use_cheap_kdf
+from .common import FAST_KDF, VAULT_URL, VaultHttpCase, call_kw, use_cheap_kdf
+from .common import VAULT_PASS as PASS
 
-PASS = "Zeven eiken in de Linde 2024"
-URL = "/vertrouwenspersoon/vault"
 MARKER = "ADMIN-INJECTED-7f3a"
 COUNSELLOR_GROUPS = "base.group_user,vertrouwenspersoon.group_vp_counsellor"
 
 
 @tagged("post_install", "-at_install")
-class TestVaultPagesAgainstAdministrators(HttpCase):
+class TestVaultPagesAgainstAdministrators(VaultHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        use_cheap_kdf(cls)
         cls.counsellor = new_test_user(cls.env, login="vault_a1", groups=COUNSELLOR_GROUPS)
         cls.env(user=cls.counsellor)["vp.vault"].setup(PASS)
         cls.admin = new_test_user(cls.env, login="vault_sys", groups="base.group_system")
 
     def setUp(self):
         super().setUp()
-        self.addCleanup(vault_module._PROCESS_KEYS.clear)
         self.authenticate(self.counsellor.login, self.counsellor.login)
-
-    def csrf(self):
-        page = self.url_open(URL).text
-        return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-
-    def post(self, path, allow_redirects=True, **data):
-        return self.url_open(
-            URL + path, data=dict(data, csrf_token=self.csrf()), allow_redirects=allow_redirects
-        )
-
-    def unlocked(self):
-        response = self.url_open(
-            URL + "/status",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()["result"]["unlocked"]
 
     def admin_view(self, inherit, arch, name="tracking"):
         """What a Settings administrator adds under Settings > Technical > Views."""
@@ -73,7 +52,7 @@ class TestVaultPagesAgainstAdministrators(HttpCase):
                 layout,
                 f"<xpath expr='.' position='inside'><script>/*{MARKER}*/</script></xpath>",
             )
-        response = self.url_open(URL)
+        response = self.url_open(VAULT_URL)
         self.assertEqual(response.status_code, 200)
         self.assertNotIn(MARKER, response.text)
         self.assertNotIn("<script", response.text.lower())
@@ -170,21 +149,12 @@ class TestVaultPagesAgainstAdministrators(HttpCase):
             .with_user(self.counsellor)
             .create({"date_intake": "2026-03-01", "description": "Inhoud"})
         )
-        response = self.url_open(
-            "/web/dataset/call_kw/vp.case/read",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": "vp.case",
-                        "method": "read",
-                        "args": [case.ids, ["description"]],
-                        "kwargs": {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
+        response = call_kw(
+            self,
+            "vp.case",
+            "read",
+            [case.ids, ["description"]],
+            url="/web/dataset/call_kw/vp.case/read",
         )
         self.assertEqual(response.json()["result"][0]["description"], "Inhoud")
         self.assertEqual(response.headers.get("Cache-Control"), "no-store")

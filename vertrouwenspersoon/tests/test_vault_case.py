@@ -3,22 +3,17 @@
 
 import base64
 import os
-import subprocess
 import uuid
 from datetime import timedelta
-from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import SUPERUSER_ID, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
-from odoo.tools import config
-from odoo.tools.misc import exec_pg_environ, find_pg_tool
 
 from ..models.vault import vp_vault as vault_module
 from ..models.vault.vp_vault import LOCKED_PLACEHOLDER, VaultReview
 from ..models.vault.vp_vault_drop_mixin import DROP_PREFIX
-from ..tools import vault_crypto
-from .common import FAST_KDF, VAULT_PASS, setup_vaults
+from .common import VAULT_PASS, assert_not_in_filestore, committed_and_dumped, setup_vaults
 
 COUNSELLOR = "base.group_user,vertrouwenspersoon.group_vp_counsellor"
 
@@ -163,12 +158,7 @@ class TestVaultCase(VaultCaseCommon):
             .search_count([("res_model", "in", ("vp.case", "vp.case.document"))])
         )
         needles = (self.marker.encode(), base64.b64encode((self.marker + " bestand").encode()))
-        for root, _dirs, files in os.walk(config.filestore(self.env.cr.dbname)):
-            for name in files:
-                with open(os.path.join(root, name), "rb") as handle:
-                    data = handle.read()
-                for needle in needles:
-                    self.assertNotIn(needle, data, f"plaintext in filestore file {name}")
+        assert_not_in_filestore(self, self.env.cr.dbname, *needles)
 
     def test_writing_content_while_locked_is_refused(self):
         case = self.as_user(self.owner, self.case)
@@ -353,26 +343,8 @@ class TestVaultDump(TransactionCase):
 
     def test_pg_dump_contains_no_plaintext(self):
         marker = "DUMPMARKER" + uuid.uuid4().hex.upper()
-        login = "vc_dump_" + uuid.uuid4().hex[:8]
-        pg_dump = find_pg_tool("pg_dump")
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            with patch.object(vault_crypto, "KDF_PARAMS", FAST_KDF):
-                user = env["res.users"].create(
-                    {
-                        "name": "Dump Test Counsellor",
-                        "login": login,
-                        "groups_id": [
-                            Command.set(
-                                [
-                                    env.ref("base.group_user").id,
-                                    env.ref("vertrouwenspersoon.group_vp_counsellor").id,
-                                ]
-                            )
-                        ],
-                    }
-                )
-                env(user=user)["vp.vault"].setup(VAULT_PASS)
+
+        def plant(env, user):
             case = (
                 env["vp.case"]
                 .with_user(user)
@@ -383,24 +355,10 @@ class TestVaultDump(TransactionCase):
                 {"case_id": case.id, "name": "x.txt", "datas": base64.b64encode(marker.encode())}
             )
             env.flush_all()
-            cipher = case.sudo().description_enc
-            cr.commit()  # pylint: disable=invalid-commit
-            try:
-                result = subprocess.run(
-                    [pg_dump, "--format=p", "--no-owner", cr.dbname],
-                    env=exec_pg_environ(),
-                    capture_output=True,
-                    check=False,
-                    timeout=300,
-                )
-                self.assertEqual(result.returncode, 0, result.stderr.decode(errors="replace"))
-                dump = result.stdout
-                self.assertIn(cipher.encode(), dump)  # the committed case is in the dump ...
-                self.assertNotIn(marker.encode(), dump)  # ... its content is not
-                self.assertNotIn(base64.b64encode(marker.encode()), dump)
-            finally:
-                case.sudo().unlink()
-                env["vp.vault"].sudo().search([("user_id", "=", user.id)]).unlink()
-                counsellors = env.ref("vertrouwenspersoon.group_vp_counsellor")
-                user.sudo().write({"active": False, "groups_id": [Command.unlink(counsellors.id)]})
-                cr.commit()  # pylint: disable=invalid-commit
+            return case.sudo().description_enc, case.sudo().unlink
+
+        login = "vc_dump_" + uuid.uuid4().hex[:8]
+        with committed_and_dumped(self, login, plant) as (dump, cipher, _cr):
+            self.assertIn(cipher.encode(), dump)  # the committed case is in the dump ...
+            self.assertNotIn(marker.encode(), dump)  # ... its content is not
+            self.assertNotIn(base64.b64encode(marker.encode()), dump)

@@ -12,7 +12,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.vault import vp_vault as vault_module
 from ..models.vault.vp_security_log import PRIVATE_EVENTS
-from .common import VAULT_PASS, use_cheap_kdf
+from .common import VAULT_PASS, call_kw, use_cheap_kdf
 
 # with the export right an organisation may well give its counsellors
 COUNSELLOR = "base.group_user,base.group_allow_export,vertrouwenspersoon.group_vp_counsellor"
@@ -122,23 +122,7 @@ class TestVaultColleagues(HttpCase):
         self.authenticate("vcol_bert", "vcol_bert")
 
         def call(model, method, *args, **kwargs):
-            response = self.url_open(
-                "/web/dataset/call_kw",
-                data=json.dumps(
-                    {
-                        "jsonrpc": "2.0",
-                        "method": "call",
-                        "params": {
-                            "model": model,
-                            "method": method,
-                            "args": list(args),
-                            "kwargs": kwargs,
-                        },
-                    }
-                ),
-                headers={"Content-Type": "application/json"},
-            )
-            return response.json()
+            return call_kw(self, model, method, list(args), kwargs).json()
 
         result = call("vp.vault", "read", [self.anna_vault.id], ACTIVITY_FIELDS)
         self.assertIn("error", result)

@@ -7,55 +7,29 @@ import os
 import re
 
 from odoo import http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from ..models.vault import vp_vault as vault_module
-from .common import use_cheap_kdf
-
-PASS = "Zeven eiken in de Linde 2024"
-URL = "/vertrouwenspersoon/vault"
+from .common import VAULT_PASS as PASS
+from .common import VAULT_URL, VaultHttpCase
 
 
 @tagged("post_install", "-at_install")
-class TestVaultHttp(HttpCase):
+class TestVaultHttp(VaultHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        use_cheap_kdf(cls)
         groups = "base.group_user,vertrouwenspersoon.group_vp_counsellor"
         cls.counsellor = new_test_user(cls.env, login="vault_h1", groups=groups)
         cls.colleague = new_test_user(cls.env, login="vault_h2", groups=groups)
 
-    def setUp(self):
-        super().setUp()
-        self.addCleanup(vault_module._PROCESS_KEYS.clear)
-
     # ------------------------------------------------------------------ helpers
-
-    def csrf(self):
-        page = self.url_open(URL).text
-        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-    def post(self, path, allow_redirects=True, **data):
-        return self.url_open(
-            URL + path, data=dict(data, csrf_token=self.csrf()), allow_redirects=allow_redirects
-        )
-
-    def unlocked(self):
-        response = self.url_open(
-            URL + "/status",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}),
-            headers={"Content-Type": "application/json"},
-        )
-        return response.json()["result"]["unlocked"]
 
     def setup_vault(self, user):
         return self.env(user=user)["vp.vault"].setup(PASS)
 
     def login_and_unlock(self, user):
-        self.authenticate(user.login, user.login)
-        response = self.post("/unlock", passphrase=PASS, redirect="/odoo")
-        self.assertEqual(response.status_code, 200)
+        self.unlock_over_http(user)
         self.assertTrue(self.unlocked())
         return self.opener.cookies.get(vault_module.COOKIE_NAME)
 
@@ -83,7 +57,7 @@ class TestVaultHttp(HttpCase):
         self.assertNotIn("Expires", cookie.split("session_id")[0])  # browser-session cookie
         self.assertTrue(self.unlocked())
         # the page never shows the code again
-        self.assertNotIn(code, self.url_open(URL).text)
+        self.assertNotIn(code, self.url_open(VAULT_URL).text)
         self.post("/recovery-saved", saved="1")
         vault = self.env["vp.vault"].sudo().search([("user_id", "=", self.counsellor.id)])
         self.assertTrue(vault.recovery_confirmed)

@@ -10,29 +10,29 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import sql
 
-from ..models.vault import vp_vault as vault_module
-from .common import MELDER, SECRET, VAULT_PASS, CaseCommon
+from .common import MELDER, SECRET, VAULT_PASS, CaseCommon, row_text
 
 REASON = "Melder Zeldzaamnaam doet aangifte bij de politie"
 REPLY = "Ik ben dan op cursus over Zonnebloem"
 NOTE = "Gesprek met Zeldzaamnaam over Zonnebloem"
 
 
-def row_text(env, table, record_id):
-    """A whole table row as the database administrator reads it."""
-    env.flush_all()
-    env.cr.execute(f"SELECT t::text FROM {table} t WHERE id = %s", [record_id])
-    return env.cr.fetchone()[0]
+class PlaintextCommon(CaseCommon):
+    @property
+    def admin(self):
+        return self.roles["settings_admin"]
 
+    @property
+    def outsiders(self):
+        """Who must not read the counsellor's content: a colleague, the Settings admin."""
+        return (self.other_counsellor, self.admin)
 
-@tagged("post_install", "-at_install")
-class TestVaultPlaintext(CaseCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.addClassCleanup(vault_module._PROCESS_KEYS.clear)
-        cls.admin = cls.roles["settings_admin"]
-        cls.outsiders = (cls.other_counsellor, cls.admin)
+    def time_entry(self, **vals):
+        """An hour of support today, written by the counsellor."""
+        Entry = self.env["vp.time.entry"].with_user(self.counsellor)
+        return Entry.create(
+            {"date": fields.Date.today(), "activity_type": "support", "hours": 1, **vals}
+        )
 
     def closed_case(self):
         case = self.case_as_counsellor
@@ -49,6 +49,9 @@ class TestVaultPlaintext(CaseCommon):
         wizard.action_confirm()
         return wizard
 
+
+@tagged("post_install", "-at_install")
+class TestVaultPlaintext(PlaintextCommon):
     # ------------------------------------------------------------------ retention reason
 
     def test_retention_reason_is_encrypted_and_not_logged(self):
@@ -91,11 +94,7 @@ class TestVaultPlaintext(CaseCommon):
     def test_old_plain_columns_are_encrypted_and_dropped(self):
         """A database upgraded from a build that stored these in plain columns."""
         case = self.closed_case()
-        entry = (
-            self.env["vp.time.entry"]
-            .with_user(self.counsellor)
-            .create({"date": fields.Date.today(), "activity_type": "support", "hours": 1})
-        )
+        entry = self.time_entry()
         cr = self.env.cr
         self.env.flush_all()
         cr.execute("ALTER TABLE vp_case ADD COLUMN retention_reason text")
@@ -146,19 +145,7 @@ class TestVaultPlaintext(CaseCommon):
     # ------------------------------------------------------------------ time entries
 
     def test_time_entry_note_is_for_its_counsellor_only(self):
-        entry = (
-            self.env["vp.time.entry"]
-            .with_user(self.counsellor)
-            .create(
-                {
-                    "date": fields.Date.today(),
-                    "activity_type": "support",
-                    "hours": 1,
-                    "note": NOTE,
-                    "case_id": self.case.id,
-                }
-            )
-        )
+        entry = self.time_entry(note=NOTE, case_id=self.case.id)
         self.assertEqual(entry.with_user(self.counsellor).note, NOTE)
         self.assertNotIn("Zonnebloem", row_text(self.env, "vp_time_entry", entry.id))
         self.assertFalse(entry.with_user(self.admin).sudo().note)
@@ -169,14 +156,12 @@ class TestVaultPlaintext(CaseCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestVaultPlaintextBooking(CaseCommon):
+class TestVaultPlaintextBooking(PlaintextCommon):
     """The booker's side: a reply that declines, Privacy Lookup, display names."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.addClassCleanup(vault_module._PROCESS_KEYS.clear)
-        cls.admin = cls.roles["settings_admin"]
         cls.booker = new_test_user(
             cls.env, "vp_t_booker", name=MELDER, email="zeldzaam@example.com"
         )
@@ -227,37 +212,17 @@ class TestVaultPlaintextBooking(CaseCommon):
             self.assertNotIn(secret, shown)
 
     def test_display_names_reveal_nothing_of_a_case(self):
-        entry = (
-            self.env["vp.time.entry"]
-            .with_user(self.counsellor)
-            .create(
-                {
-                    "date": fields.Date.today(),
-                    "activity_type": "support",
-                    "hours": 1,
-                    "note": NOTE,
-                    "case_id": self.case.id,
-                }
-            )
-        )
+        entry = self.time_entry(note=NOTE, case_id=self.case.id)
         share = (
             self.env["vp.case.share"]
             .with_user(self.counsellor)
             .create({"case_id": self.case.id, "user_id": self.other_counsellor.id})
         )
-        case = self.case_as_counsellor
-        case.outcome = "resolved"
-        case.action_close()
-        extend = (
-            self.env["vp.case.retention.extend"]
-            .with_user(self.counsellor)
-            .create({"case_id": self.case.id, "reason": REASON})
-        )
-        extend.action_confirm()  # a log line about the case
+        extend = self.extend_in_dialog(self.closed_case())  # a log line about the case
         logs = self.env["vp.security.log"].search([("case_id", "=", self.case.id)])
         self.assertTrue(logs)
         records = [entry, self.appointment, share, extend, *logs]
-        for user in (self.other_counsellor, self.admin):
+        for user in self.outsiders:
             for record in records:
                 # what a many2one, a lookup or a log shows them (read as superuser) ...
                 name = record.with_user(user).sudo().display_name

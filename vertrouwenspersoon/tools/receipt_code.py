@@ -24,6 +24,8 @@ import json
 import os
 import secrets
 
+from .vault_crypto import scrypt_cost
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 GROUP_LEN = 4
 GROUPS = 6
@@ -74,11 +76,7 @@ def lookup_id(canonical, pepper=""):
 
 
 def _derive(canonical, salt, params):
-    n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
-    if params.get("alg") != "scrypt" or not (KDF_N_MIN <= n <= KDF_N_MAX) or n & (n - 1):
-        raise ReceiptCodeError("unsupported key derivation parameters")
-    if not (1 <= r <= 32 and 1 <= p <= 16):
-        raise ReceiptCodeError("unsupported key derivation parameters")
+    n, r, p = scrypt_cost(params, KDF_N_MIN, KDF_N_MAX, ReceiptCodeError)
     return hashlib.scrypt(
         f"vp-receipt:{canonical}".encode(), salt=salt, n=n, r=r, p=p, maxmem=_MAXMEM, dklen=64
     )

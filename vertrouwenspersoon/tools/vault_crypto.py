@@ -133,12 +133,19 @@ def fingerprint(public_bytes):
 # ------------------------------------------------------------ passphrase (scrypt)
 
 
-def _kdf(secret, salt, params):
+def scrypt_cost(params, n_min=KDF_N_MIN, n_max=KDF_N_MAX, error=VaultCryptoError):
+    """``(n, r, p)`` of stored scrypt parameters, refused (``error``) outside the bounds
+    we write: a tampered header must not make the server spend minutes or gigabytes."""
     n, r, p = int(params["n"]), int(params["r"]), int(params["p"])
-    if params.get("alg") != "scrypt" or not (KDF_N_MIN <= n <= KDF_N_MAX) or n & (n - 1):
-        raise VaultCryptoError("unsupported key derivation parameters")
+    if params.get("alg") != "scrypt" or not (n_min <= n <= n_max) or n & (n - 1):
+        raise error("unsupported key derivation parameters")
     if not (1 <= r <= 32 and 1 <= p <= 16):
-        raise VaultCryptoError("unsupported key derivation parameters")
+        raise error("unsupported key derivation parameters")
+    return n, r, p
+
+
+def _kdf(secret, salt, params):
+    n, r, p = scrypt_cost(params)
     kdf = Scrypt(salt=salt, length=KEY_SIZE, n=n, r=r, p=p, backend=default_backend())
     return kdf.derive(secret.encode("utf-8"))
 

@@ -29,3 +29,18 @@ def next_due(received, confirmed, feedback):
     if not feedback:
         return feedback_due(confirmed)
     return False
+
+
+def open_deadline_domain(operator, day):
+    """The Odoo domain of Wbk reports (cases or conversations) with a deadline still open
+    that is ``operator`` (``<``, ``<=``) ``day``."""
+    return [
+        ("is_wbk", "=", True),
+        "|",
+        "&",
+        ("wbk_date_confirmed", "=", False),
+        ("wbk_confirm_due", operator, day),
+        "&",
+        ("wbk_date_feedback", "=", False),
+        ("wbk_feedback_due", operator, day),
+    ]

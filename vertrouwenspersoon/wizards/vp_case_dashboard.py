@@ -4,6 +4,8 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 
+from ..tools import wbk
+
 AFTERCARE_DAYS = 7
 
 
@@ -109,17 +111,7 @@ class VpCaseDashboard(models.TransientModel):
     @api.model
     def _wbk_domain(self):
         """Wbk reports with a deadline still open within a week, or past."""
-        soon = fields.Date.context_today(self) + timedelta(days=7)
-        return [
-            ("is_wbk", "=", True),
-            "|",
-            "&",
-            ("wbk_date_confirmed", "=", False),
-            ("wbk_confirm_due", "<=", soon),
-            "&",
-            ("wbk_date_feedback", "=", False),
-            ("wbk_feedback_due", "<=", soon),
-        ]
+        return wbk.open_deadline_domain("<=", fields.Date.context_today(self) + timedelta(days=7))
 
     def _open_conversations(self, name, domain):
         action = self.env["ir.actions.act_window"]._for_xml_id(

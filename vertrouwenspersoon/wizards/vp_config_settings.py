@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import models
 
 
 class VpConfigSettings(models.TransientModel):
@@ -12,12 +12,6 @@ class VpConfigSettings(models.TransientModel):
     _name = "vp.config.settings"
     _inherit = "vp.settings"
     _description = "Confidential counsellor settings"
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        values.update(self._vp_current_values(fields_list))
-        return values
 
     def action_save(self):
         self.check_access("write")

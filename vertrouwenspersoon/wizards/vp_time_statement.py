@@ -23,7 +23,7 @@ class VpTimeStatement(models.TransientModel):
     def _default_year(self):
         return (fields.Date.context_today(self) - relativedelta(months=1)).year
 
-    user_id = fields.Many2one(
+    counsellor_id = fields.Many2one(
         "res.users",
         string="Counsellor",
         required=True,
@@ -55,7 +55,7 @@ class VpTimeStatement(models.TransientModel):
 
     def _check_may_print(self):
         self.ensure_one()
-        if self.user_id != self.env.user and not self.env.user.has_group(
+        if self.counsellor_id != self.env.user and not self.env.user.has_group(
             "vertrouwenspersoon.group_vp_manager"
         ):
             raise AccessError(_("You can only print your own statement."))
@@ -72,7 +72,7 @@ class VpTimeStatement(models.TransientModel):
             .sudo()
             .search(
                 [
-                    ("user_id", "=", self.user_id.id),
+                    ("counsellor_id", "=", self.counsellor_id.id),
                     ("year", "=", self.year),
                     ("company_id", "=", self.company_id.id),
                 ],
@@ -89,7 +89,7 @@ class VpTimeStatement(models.TransientModel):
             .sudo()
             ._read_group(
                 [
-                    ("counsellor_id", "=", self.user_id.id),
+                    ("counsellor_id", "=", self.counsellor_id.id),
                     ("company_id", "=", self.company_id.id),
                     ("date", ">=", start),
                     ("date", "<=", stop),

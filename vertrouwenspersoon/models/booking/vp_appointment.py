@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import consteq, sql
 
@@ -73,6 +73,9 @@ class VpAppointment(models.Model):
     """
 
     _name = "vp.appointment"
+    # portal.mixin for Odoo's portal flow (access_url, share URL, the controller's
+    # _document_check_access), without its clear-text token column: see the tokens below
+    _inherit = ["portal.mixin"]
     _description = "Confidential appointment"
     _order = "start desc, id desc"
     _rec_names_search = ["contact_name", "partner_id"]
@@ -118,6 +121,10 @@ class VpAppointment(models.Model):
     # Only digests of the manage links are stored (one per e-mail that carried one):
     # neither the database nor a log of it opens a booking.
     access_token_hashes = fields.Text(string="Link token digests", copy=False, readonly=True)
+    # portal.mixin stores one token in the clear (column access_token): a DBA could open
+    # the booking with it. Here it is never stored (no column) and always empty; tokens
+    # are minted by _portal_ensure_token and checked by _check_token against the digests.
+    access_token = fields.Char(compute="_compute_access_token", readonly=True)
     booker_email_key = fields.Char(
         string="Booker e-mail key", copy=False, readonly=True, index="btree_not_null"
     )
@@ -222,6 +229,20 @@ class VpAppointment(models.Model):
     def _booker_lang(self):
         return self.lang or self.partner_id.lang or self.env.lang or "en_US"
 
+    def _compute_access_token(self):
+        self.access_token = False
+
+    @api.depends("user_id")
+    def _compute_access_url(self):
+        """The booker's page: the portal's for an account, else the page a session grant
+        opens (tokens are exchanged for a grant on first use, see controllers/portal.py)."""
+        for appointment in self:
+            appointment.access_url = (
+                f"/my/vertrouwenspersoon/{appointment.id}"
+                if appointment.user_id
+                else f"/vertrouwenspersoon/afspraak/manage/{appointment.id}"
+            )
+
     def _manage_url(self):
         """The link in e-mails: the portal page, or a public link with a new token.
 
@@ -229,17 +250,31 @@ class VpAppointment(models.Model):
         in the mail until it is sent (and deleted).
         """
         self.ensure_one()
-        base = self.get_base_url()
-        if self.user_id:
-            return f"{base}/my/afspraak/{self.id}"
-        return f"{base}/afspraak/{self.id}/{self._new_access_token()}"
+        return self.get_base_url() + self._get_share_url()
 
-    def _new_access_token(self):
+    def _get_share_url(self, redirect=False, signup_partner=False, pid=None, share_token=True):
+        """portal.mixin's share URL, in the neutral form of the mails ("afspraak", not
+        "vertrouwenspersoon"): an account's booking needs no token (its page checks the
+        account); a public booking gets a fresh token in the path."""
         self.ensure_one()
+        if self.user_id:
+            return f"/my/afspraak/{self.id}"
+        return f"/afspraak/{self.id}/{self._portal_ensure_token()}"
+
+    def _portal_ensure_token(self):
+        """A new token for a link, of which only the digest is stored.
+
+        portal.mixin returns the one stored token; nothing here can give a token back, so
+        every call mints another one (one per e-mail). Only code running as superuser
+        (the mail and page flows) mints: an RPC call of get_portal_url() by any user,
+        the counsellor included, is refused instead of handing out a key to the booking.
+        """
+        self.ensure_one()
+        if not self.env.su:
+            raise AccessError(self.env._("Only the booking flow makes links to an appointment."))
         token = secrets.token_urlsafe(32)
-        appointment = self.sudo()
-        hashes = (appointment.access_token_hashes or "").split()
-        appointment.access_token_hashes = " ".join([*hashes, token_digest(token)])
+        hashes = (self.access_token_hashes or "").split()
+        self.access_token_hashes = " ".join([*hashes, token_digest(token)])
         return token
 
     def _check_token(self, token):
@@ -771,13 +806,7 @@ class VpAppointment(models.Model):
                 "contact_phone": False,
             }
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "vp.case",
-            "res_id": case.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return case._action_open_form()
 
 
 # Encryption at rest of what the booker types (vault drops for the counsellor).
@@ -880,21 +909,20 @@ class VpAppointmentVault(models.Model):
             )
         return message or ""
 
-    def action_decline(self):
+    def _reply(self, action):
+        """Run the counsellor's ``action`` of the class below with their reply in plain."""
         result = True
         for appointment in self:
             message = appointment._booker_message()
             replying = appointment.with_context(vp_booker_message=message)
-            result = super(VpAppointmentVault, replying).action_decline()
+            result = getattr(super(VpAppointmentVault, replying), action)()
         return result
 
+    def action_decline(self):
+        return self._reply("action_decline")
+
     def action_propose(self):
-        result = True
-        for appointment in self:
-            message = appointment._booker_message()
-            replying = appointment.with_context(vp_booker_message=message)
-            result = super(VpAppointmentVault, replying).action_propose()
-        return result
+        return self._reply("action_propose")
 
 
 class VpAppointmentBookingCode(models.Model):

@@ -8,8 +8,9 @@ from babel.dates import format_date
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from ...tools import booking_slots
 from ..case.vp_case import CHANNELS as CONTACT_CHANNELS
-from ..res_users import counsellor_domain
+from ..res_users import counsellor_field
 
 # The channels of a contact moment one can book: not e-mail, and in person means the
 # confidential room.
@@ -31,21 +32,9 @@ def booking_settings(env):
     }
 
 
-def _naive_utc(dt):
-    return dt.astimezone(pytz.utc).replace(tzinfo=None)
-
-
 def to_local(env, dt, tz_name):
     """A naive UTC datetime as an aware datetime in ``tz_name``."""
-    return pytz.utc.localize(dt).astimezone(pytz.timezone(tz_name or "UTC"))
-
-
-def parse_slot(value):
-    """The slot value posted by a form (naive UTC 'YYYY-MM-DD HH:MM:SS'), or None."""
-    try:
-        return datetime.strptime((value or "")[:19], "%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return None
+    return booking_slots.to_local(dt, tz_name)
 
 
 class VpCounsellor(models.Model):
@@ -60,13 +49,7 @@ class VpCounsellor(models.Model):
     _inherit = ["image.mixin"]
     _order = "sequence, name, id"
 
-    user_id = fields.Many2one(
-        "res.users",
-        string="Counsellor",
-        required=True,
-        ondelete="restrict",
-        domain=counsellor_domain,
-    )
+    user_id = counsellor_field(required=True)
     name = fields.Char(required=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -257,22 +240,13 @@ class VpCounsellor(models.Model):
                 intervals_by_calendar[calendar] = self._work_intervals(
                     calendar, first, last + settings["slot"]
                 )
-            slots = []
-            profile_busy = sorted(busy.get(profile.id, []))
-            for iv_start, iv_stop in intervals_by_calendar[calendar]:
-                cursor = iv_start
-                while cursor + settings["slot"] <= iv_stop:
-                    s_start = _naive_utc(cursor)
-                    s_stop = s_start + settings["slot"]
-                    cursor += settings["slot"]
-                    if s_start < first or s_start > last:
-                        continue
-                    if any(
-                        b_start < s_stop and b_stop > s_start for b_start, b_stop in profile_busy
-                    ):
-                        continue
-                    slots.append(s_start)
-            result[profile.id] = slots
+            result[profile.id] = booking_slots.free_slots(
+                intervals_by_calendar[calendar],
+                busy.get(profile.id, []),
+                settings["slot"],
+                first,
+                last,
+            )
         return result
 
     @api.model

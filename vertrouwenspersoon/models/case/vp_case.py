@@ -13,7 +13,7 @@ from odoo.tools.sql import create_index
 
 from ...tools import vault_crypto as vc
 from ...tools import wbk
-from ..res_users import counsellor_domain
+from ..res_users import counsellor_field
 from ..vault.security_log_text import _lt
 from ..vault.vp_vault_drop_mixin import (
     DROP_PREFIX,
@@ -69,23 +69,18 @@ class VpCase(models.Model):
     """
 
     _name = "vp.case"
-    _inherit = ["vp.rule.check.sql.mixin"]
+    _inherit = ["vp.rule.check.sql.mixin", "vp.share.mixin"]
     _description = "Case"
     _order = "date_intake desc, id desc"
     _check_company_auto = True
+    _share_wizard = "vp.case.share"
 
     # ------------------------------------------------------------------ metadata
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/", index=True
     )
-    counsellor_id = fields.Many2one(
-        "res.users",
-        required=True,
-        readonly=True,
-        default=lambda self: self.env.user,
-        index=True,
-        ondelete="restrict",
-        domain=counsellor_domain,
+    counsellor_id = counsellor_field(
+        required=True, readonly=True, default=lambda self: self.env.user
     )
     deputy_ids = fields.Many2many(
         "res.users",
@@ -478,6 +473,10 @@ class VpCase(models.Model):
             raise UserError(message)
         return user
 
+    def _access_log_names(self, user):
+        """What a security log line of an access change names."""
+        return {"actor": self.env.user.name, "case": self.name, "user": user.name}
+
     def _change_access(self, event, user, vals, message):
         """Write a share, revoke or hand-over on this one case and log it."""
         self.ensure_one()
@@ -496,10 +495,7 @@ class VpCase(models.Model):
                 user,
                 {"deputy_ids": [fields.Command.link(user.id)]},
                 _lt(
-                    "%(actor)s shared case %(case)s with %(user)s.",
-                    actor=self.env.user.name,
-                    case=case.name,
-                    user=user.name,
+                    "%(actor)s shared case %(case)s with %(user)s.", **case._access_log_names(user)
                 ),
             )
         return True
@@ -517,9 +513,7 @@ class VpCase(models.Model):
                 {"deputy_ids": [fields.Command.unlink(user.id)]},
                 _lt(
                     "%(actor)s revoked the access of %(user)s to case %(case)s.",
-                    actor=self.env.user.name,
-                    case=case.name,
-                    user=user.name,
+                    **case._access_log_names(user),
                 ),
             )
         return True
@@ -536,29 +530,27 @@ class VpCase(models.Model):
                 vals["deputy_ids"] = [fields.Command.unlink(user.id)]
             message = _lt(
                 "%(actor)s handed case %(case)s over from %(old)s to %(new)s.",
-                actor=self.env.user.name,
-                case=case.name,
                 old=case.counsellor_id.name,
                 new=user.name,
+                **case._access_log_names(user),
             )
             case._change_access("reassign", user, vals, message)
         return True
 
-    def action_open_share_wizard(self, mode="share"):
+    def _check_may_share(self):
         self._check_own_case(deputy_allowed=False)
+
+    def _action_open_form(self):
+        """The form of this case, in the main window (after a booking or an anonymous
+        conversation became this case)."""
+        self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "res_model": "vp.case.share",
+            "res_model": self._name,
+            "res_id": self.id,
             "view_mode": "form",
-            "target": "new",
-            "context": {"default_case_id": self.id, "default_mode": mode},
+            "target": "current",
         }
-
-    def action_open_revoke_wizard(self):
-        return self.action_open_share_wizard(mode="revoke")
-
-    def action_open_hand_over_wizard(self):
-        return self.action_open_share_wizard(mode="hand_over")
 
     def action_print_inzage(self):
         """The case file for the reporter (GDPR access request)."""

@@ -36,6 +36,8 @@ from ...tools import receipt_code as rc
 from ...tools import vault_crypto as vc
 from ...tools import wbk
 from ..res_users import COUNSELLOR_GROUP
+from ..vault.security_log_text import _lt
+from ..vault.vp_vault import lock_for_attempt
 from ..vault.vp_vault_drop_mixin import VaultIntegrityError
 
 MESSAGE_MODEL = "vp.conversation.message"
@@ -51,14 +53,6 @@ ALLOWED_TYPES = {
     "application/vnd.oasis.opendocument.text": (".odt",),
 }
 MAX_CODE_FAILURES = 10  # wrong codes for one conversation before it locks
-PARAM_CODE_PER_HOUR = "vertrouwenspersoon.anonymous_wrong_codes_per_hour"
-PARAM_CODE_GLOBAL = "vertrouwenspersoon.anonymous_wrong_codes_global_per_hour"
-PARAM_NEW_GLOBAL = "vertrouwenspersoon.anonymous_new_per_hour"
-PARAM_RETENTION = "vertrouwenspersoon.anonymous_retention_months"
-DEFAULT_CODE_PER_HOUR = 10
-DEFAULT_CODE_GLOBAL = 200
-DEFAULT_NEW_GLOBAL = 60
-DEFAULT_RETENTION_MONTHS = 12
 CONTROL_CHARS = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
 
 
@@ -76,9 +70,18 @@ def _code_aad(conversation_id):
 
 class VpConversation(models.Model):
     _name = "vp.conversation"
+    _inherit = ["vp.share.mixin", "vp.sudo.only.mixin"]
     _description = "Anonymous conversation"
+    _share_wizard = "vp.conversation.share"
     _order = "date_last_message desc, id desc"
     _log_access = False  # no create_uid / write_uid: nothing of who wrote, ever
+    # counsellors only type answers; everything else changes through the buttons
+    _vp_refused = {
+        "create": _lt("Anonymous conversations are started on the anonymous page only."),
+        "write": _lt("Use the buttons to change a conversation."),
+        "unlink": _lt("Conversations are destroyed by the retention policy only."),
+    }
+    _vp_user_fields = frozenset({"reply"})
 
     name = fields.Char(string="Reference", readonly=True, required=True, default="/")
     state = fields.Selection(
@@ -192,17 +195,7 @@ class VpConversation(models.Model):
     def _search_wbk_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on overdue Wbk deadlines."))
-        today = fields.Date.context_today(self)
-        domain = [
-            ("is_wbk", "=", True),
-            "|",
-            "&",
-            ("wbk_date_confirmed", "=", False),
-            ("wbk_confirm_due", "<", today),
-            "&",
-            ("wbk_date_feedback", "=", False),
-            ("wbk_feedback_due", "<", today),
-        ]
+        domain = wbk.open_deadline_domain("<", fields.Date.context_today(self))
         return domain if (operator == "=") == value else ["!", *domain]
 
     def _wbk_next_due(self):
@@ -261,42 +254,11 @@ class VpConversation(models.Model):
                 )
             conversation.thread_html = Markup("").join(parts) or False
 
-    # ------------------------------------------------------------------ ORM guards
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            raise AccessError(
-                self.env._("Anonymous conversations are started on the anonymous page only.")
-            )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        # counsellors only type answers; everything else changes through the buttons
-        if not self.env.su and set(vals) - {"reply"}:
-            raise AccessError(self.env._("Use the buttons to change a conversation."))
-        return super().write(vals)
-
-    def unlink(self):
-        if not self.env.su:
-            raise AccessError(
-                self.env._("Conversations are destroyed by the retention policy only.")
-            )
-        return super().unlink()
-
     # ------------------------------------------------------------------ settings
 
     @api.model
-    def _int_param(self, name, default):
-        value = self.env["ir.config_parameter"].sudo().get_param(name, default)
-        try:
-            return max(int(value), 1)
-        except (TypeError, ValueError):
-            return default
-
-    @api.model
     def _retention_months(self):
-        return self._int_param(PARAM_RETENTION, DEFAULT_RETENTION_MONTHS)
+        return self.env["vp.settings"]._vp_value("vp_anonymous_retention_months")
 
     @api.model
     def _pepper(self):
@@ -412,7 +374,8 @@ class VpConversation(models.Model):
         readers = self._readers_for(profile)
         attempts = self.env["vp.booking.attempt"]
         key = attempts._hash("anon-new", "all")
-        if attempts._count_recent(key) >= self._int_param(PARAM_NEW_GLOBAL, DEFAULT_NEW_GLOBAL):
+        limit = self.env["vp.settings"]._vp_value("vp_anonymous_new_per_hour")
+        if attempts._count_recent(key) >= limit:
             raise ConversationError(
                 self.env._(
                     "Too many anonymous messages were sent in the last hour. Nothing was "
@@ -497,14 +460,15 @@ class VpConversation(models.Model):
         attempts = self.env["vp.booking.attempt"]
         client_key = self._client_key(client)
         global_key = attempts._hash("anon-code", "all")
+        settings = self.env["vp.settings"]
         # the client's guard row first: a parallel burst of one client is refused, not
         # counted twice (see vp.booking.guard)
         if (
             not self.env["vp.booking.guard"].sudo()._claim([client_key])
             or attempts._count_recent(client_key)
-            >= self._int_param(PARAM_CODE_PER_HOUR, DEFAULT_CODE_PER_HOUR)
+            >= settings._vp_value("vp_anonymous_wrong_codes_per_hour")
             or attempts._count_recent(global_key)
-            >= self._int_param(PARAM_CODE_GLOBAL, DEFAULT_CODE_GLOBAL)
+            >= settings._vp_value("vp_anonymous_wrong_codes_global_per_hour")
         ):
             raise CodeError(
                 _("Too many wrong receipt codes were tried. Please try again in an hour.")
@@ -550,15 +514,13 @@ class VpConversation(models.Model):
         return conversation, data_key
 
     def _lock_for_attempt(self):
-        """One code check at a time per conversation, on the latest counters (see the
-        vault's _lock_for_attempt: a burst never checks more than the limit)."""
-        self.ensure_one()
-        cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (0x7671, self.id))
-        if not cr.fetchone()[0]:
-            raise CodeError(self.env._("Another attempt is in progress. Try again."))
-        cr.execute("SELECT id FROM vp_conversation WHERE id = %s FOR UPDATE", (self.id,))
-        self.invalidate_recordset(["code_failures", "code_locked"])
+        """One code check at a time per conversation, on the latest counters."""
+        lock_for_attempt(
+            self,
+            0x7671,
+            ["code_failures", "code_locked"],
+            CodeError(self.env._("Another attempt is in progress. Try again.")),
+        )
 
     def _register_code_failure(self):
         self.ensure_one()
@@ -761,32 +723,36 @@ class VpConversation(models.Model):
     def action_take(self):
         """Take a conversation sent to any counsellor: the others no longer read it."""
         self._check_reader()
+        me = self.env.user
         for conversation in self.sudo():
             if conversation.counsellor_id:
                 raise UserError(self.env._("%s already has a counsellor.", conversation.name))
-            others = conversation.reader_ids - self.env.user
-            conversation.write(
-                {
-                    "counsellor_id": self.env.uid,
-                    "reader_ids": [fields.Command.set(self.env.user.ids)],
-                }
-            )
-            self.env["vp.conversation.key"].sudo().search(
-                [("conversation_id", "=", conversation.id), ("user_id", "in", others.ids)]
-            ).unlink()
-            conversation._log(
+            conversation._change_access(
                 "reassign",
-                self.env._(
+                me,
+                {"counsellor_id": me.id, "reader_ids": [fields.Command.set(me.ids)]},
+                _lt(
                     "%(actor)s took anonymous conversation %(ref)s.",
-                    actor=self.env.user.name,
-                    ref=conversation.name,
+                    **conversation._access_log_names(me),
                 ),
-                self.env.user,
+                dropped=conversation.reader_ids - me,
             )
         return True
 
-    def _log(self, event, description, user):
-        self.env["vp.security.log"].sudo()._log(event, description, user=user)
+    def _access_log_names(self, user):
+        """What a security log line of an access change names."""
+        return {"actor": self.env.user.name, "ref": self.name, "user": user.name}
+
+    def _change_access(self, event, user, vals, message, dropped=None):
+        """Write ``vals`` (counsellor, readers) on this one conversation, delete the
+        wrapped keys of the ``dropped`` users and log ``message`` about ``user``."""
+        self.ensure_one()
+        self.sudo().write(vals)
+        if dropped:
+            self.env["vp.conversation.key"].sudo().search(
+                [("conversation_id", "=", self.id), ("user_id", "in", dropped.ids)]
+            ).unlink()
+        self.env["vp.security.log"].sudo()._log(event, message, user=user)
 
     def _other_counsellor(self, user):
         user = self.env["vp.case"]._counsellor_arg(user)
@@ -806,16 +772,14 @@ class VpConversation(models.Model):
             if user in conversation.sudo().reader_ids:
                 continue
             conversation._wrap_for(user, conversation._key_or_unlock())
-            conversation.sudo().reader_ids = [fields.Command.link(user.id)]
-            conversation._log(
+            conversation._change_access(
                 "share",
-                self.env._(
-                    "%(actor)s shared anonymous conversation %(ref)s with %(user)s.",
-                    actor=self.env.user.name,
-                    ref=conversation.name,
-                    user=user.name,
-                ),
                 user,
+                {"reader_ids": [fields.Command.link(user.id)]},
+                _lt(
+                    "%(actor)s shared anonymous conversation %(ref)s with %(user)s.",
+                    **conversation._access_log_names(user),
+                ),
             )
         return True
 
@@ -825,19 +789,15 @@ class VpConversation(models.Model):
         for conversation in self.sudo():
             if user not in conversation.reader_ids or user == conversation.counsellor_id:
                 continue
-            conversation.reader_ids = [fields.Command.unlink(user.id)]
-            self.env["vp.conversation.key"].sudo().search(
-                [("conversation_id", "=", conversation.id), ("user_id", "=", user.id)]
-            ).unlink()
-            conversation._log(
+            conversation._change_access(
                 "revoke",
-                self.env._(
-                    "%(actor)s revoked the access of %(user)s to anonymous conversation %(ref)s.",
-                    actor=self.env.user.name,
-                    user=user.name,
-                    ref=conversation.name,
-                ),
                 user,
+                {"reader_ids": [fields.Command.unlink(user.id)]},
+                _lt(
+                    "%(actor)s revoked the access of %(user)s to anonymous conversation %(ref)s.",
+                    **conversation._access_log_names(user),
+                ),
+                dropped=user,
             )
         return True
 
@@ -845,30 +805,22 @@ class VpConversation(models.Model):
         """Give the conversation to another counsellor; the previous one no longer reads it."""
         self._check_reader(responsible=True)
         user = self._other_counsellor(user)
+        me = self.env.user
         for conversation in self:
-            data_key = conversation._key_or_unlock()
-            conversation._wrap_for(user, data_key)
-            me = self.env.user
-            reference = conversation.name
-            conversation.sudo().write(
+            conversation._wrap_for(user, conversation._key_or_unlock())
+            conversation._change_access(
+                "reassign",
+                user,
                 {
                     "counsellor_id": user.id,
                     "any_counsellor": False,
                     "reader_ids": [fields.Command.link(user.id), fields.Command.unlink(me.id)],
-                }
-            )
-            self.env["vp.conversation.key"].sudo().search(
-                [("conversation_id", "=", conversation.id), ("user_id", "=", me.id)]
-            ).unlink()
-            conversation._log(
-                "reassign",
-                self.env._(
+                },
+                _lt(
                     "%(actor)s handed anonymous conversation %(ref)s over to %(user)s.",
-                    actor=me.name,
-                    ref=reference,
-                    user=user.name,
+                    **conversation._access_log_names(user),
                 ),
-                user,
+                dropped=me,
             )
         return {"type": "ir.actions.act_window_close"}
 
@@ -890,21 +842,8 @@ class VpConversation(models.Model):
         self.sudo().write({"code_locked": False, "code_failures": 0})
         return True
 
-    def action_open_share_wizard(self, mode="share"):
+    def _check_may_share(self):
         self._check_reader(responsible=True)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "vp.conversation.share",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_conversation_id": self.id, "default_mode": mode},
-        }
-
-    def action_open_revoke_wizard(self):
-        return self.action_open_share_wizard(mode="revoke")
-
-    def action_open_hand_over_wizard(self):
-        return self.action_open_share_wizard(mode="hand_over")
 
     def action_turn_into_case(self):
         """One click: a case of this counsellor, each message an encrypted contact moment
@@ -955,13 +894,7 @@ class VpConversation(models.Model):
         self.sudo().write({"case_id": case.id, "state": "case"})
         if self.is_wbk and hasattr(case, "_wbk_from_conversation"):
             case._wbk_from_conversation(self)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "vp.case",
-            "res_id": case.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return case._action_open_form()
 
     # ------------------------------------------------------------------ Wbk
 

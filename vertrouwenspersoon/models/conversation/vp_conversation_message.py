@@ -1,8 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 from ...tools import vault_crypto as vc
+from ..vault.security_log_text import _lt
 from ..vault.vp_vault_drop_mixin import VaultIntegrityError
 
 CONTENT_FIELDS = ("body", "attachment_name", "attachment")
@@ -16,9 +16,15 @@ class VpConversationMessage(models.Model):
     """
 
     _name = "vp.conversation.message"
+    _inherit = ["vp.sudo.only.mixin"]
     _description = "Message of an anonymous conversation"
     _order = "id"
     _log_access = False
+    _vp_refused = {
+        "create": _lt("Messages are written through the conversation."),
+        "write": _lt("A message cannot be changed."),
+        "unlink": _lt("A message cannot be deleted."),
+    }
 
     conversation_id = fields.Many2one(
         "vp.conversation", required=True, ondelete="cascade", index=True, readonly=True
@@ -38,22 +44,6 @@ class VpConversationMessage(models.Model):
     body = fields.Text(string="Message", compute="_compute_content")
     attachment_name = fields.Char(string="File name", compute="_compute_content")
     attachment = fields.Binary(string="File", compute="_compute_content", attachment=False)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            raise AccessError(self.env._("Messages are written through the conversation."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if not self.env.su:
-            raise AccessError(self.env._("A message cannot be changed."))
-        return super().write(vals)
-
-    def unlink(self):
-        if not self.env.su:
-            raise AccessError(self.env._("A message cannot be deleted."))
-        return super().unlink()
 
     def _decrypt_with(self, data_key, fname):
         """Plaintext of ``fname`` with K (the writer's code, or an unlocked reader).

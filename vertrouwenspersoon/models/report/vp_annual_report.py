@@ -222,6 +222,20 @@ class VpAnnualReport(models.Model):
     def _period(self, year):
         return date(year, 1, 1), date(year, 12, 31)
 
+    def _new_and_carried_domains(self, year, scope):
+        """The cases of ``year`` within ``scope``: new (intake in the year) and carried
+        over (intake before it, not closed before it began)."""
+        start, end = self._period(year)
+        new = [*scope, ("date_intake", ">=", start), ("date_intake", "<=", end)]
+        carried = [
+            *scope,
+            ("date_intake", "<", start),
+            "|",
+            ("date_closed", "=", False),
+            ("date_closed", ">=", start),
+        ]
+        return new, carried
+
     def _scope_domain(self, counsellor_field="counsellor_id"):
         domain = [("company_id", "=", self.company_id.id)]
         if self.scope == "counsellor":
@@ -245,15 +259,10 @@ class VpAnnualReport(models.Model):
         empty = {"new": 0, "carried": 0, "tables": {key: {} for key, _m in COUNT_TABLES}}
         if Case is None:
             return empty
-        start, end = self._period(year)
-        scope = self._scope_domain() + self._unwanted_behaviour_domain()
-        new_domain = scope + [("date_intake", ">=", start), ("date_intake", "<=", end)]
-        carried_domain = scope + [
-            ("date_intake", "<", start),
-            "|",
-            ("date_closed", "=", False),
-            ("date_closed", ">=", start),
-        ]
+        end = self._period(year)[1]
+        new_domain, carried_domain = self._new_and_carried_domains(
+            year, self._scope_domain() + self._unwanted_behaviour_domain()
+        )
         result = {
             "new": Case.search_count(new_domain),
             "carried": Case.search_count(carried_domain),
@@ -327,14 +336,9 @@ class VpAnnualReport(models.Model):
         if Case is None:
             return {}
         start, end = self._period(year)
-        company = [("company_id", "=", self.company_id.id), *self._unwanted_behaviour_domain()]
-        new_domain = company + [("date_intake", ">=", start), ("date_intake", "<=", end)]
-        carried_domain = company + [
-            ("date_intake", "<", start),
-            "|",
-            ("date_closed", "=", False),
-            ("date_closed", ">=", start),
-        ]
+        new_domain, carried_domain = self._new_and_carried_domains(
+            year, [("company_id", "=", self.company_id.id), *self._unwanted_behaviour_domain()]
+        )
         counts = {}
 
         def entry(user):

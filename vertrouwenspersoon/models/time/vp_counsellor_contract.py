@@ -2,7 +2,7 @@
 
 from odoo import api, fields, models
 
-from ..res_users import counsellor_domain
+from ..res_users import counsellor_field
 
 
 class VpCounsellorContract(models.Model):
@@ -10,16 +10,10 @@ class VpCounsellorContract(models.Model):
 
     _name = "vp.counsellor.contract"
     _description = "Counsellor contract"
-    _order = "year desc, user_id"
-    _rec_name = "user_id"
+    _order = "year desc, counsellor_id"
+    _rec_name = "counsellor_id"
 
-    user_id = fields.Many2one(
-        "res.users",
-        string="Counsellor",
-        required=True,
-        ondelete="restrict",
-        domain=counsellor_domain,
-    )
+    counsellor_id = counsellor_field(required=True)
     year = fields.Integer(
         required=True, default=lambda self: fields.Date.context_today(self).year, aggregator=None
     )
@@ -36,7 +30,7 @@ class VpCounsellorContract(models.Model):
     _sql_constraints = [
         (
             "user_year_company_unique",
-            "unique(user_id, year, company_id)",
+            "unique(counsellor_id, year, company_id)",
             "This counsellor already has a contract for this year.",
         ),
         ("rate_not_negative", "CHECK(hourly_rate >= 0)", "The hourly rate cannot be negative."),
@@ -47,7 +41,7 @@ class VpCounsellorContract(models.Model):
         ),
     ]
 
-    @api.depends("user_id", "year", "company_id")
+    @api.depends("counsellor_id", "year", "company_id")
     def _compute_hours_registered(self):
         for contract in self:
             # totals only: the functional admin never reads the entries themselves
@@ -56,14 +50,14 @@ class VpCounsellorContract(models.Model):
                 .sudo()
                 ._read_group(
                     [
-                        ("counsellor_id", "=", contract.user_id.id),
+                        ("counsellor_id", "=", contract.counsellor_id.id),
                         ("company_id", "=", contract.company_id.id),
                         ("date", ">=", f"{contract.year:04d}-01-01"),
                         ("date", "<=", f"{contract.year:04d}-12-31"),
                     ],
                     aggregates=["hours:sum"],
                 )
-                if contract.user_id and contract.year
+                if contract.counsellor_id and contract.year
                 else []
             )
             contract.hours_registered = rows[0][0] if rows else 0.0

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import sql
 
+from ..res_users import counsellor_field
 from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, encrypted_field
 
 COMPUTE = "_compute_expense_content"
@@ -15,10 +16,8 @@ class VpExpense(models.Model):
     _name = "vp.expense"
     _inherit = ["vp.published.year.mixin"]
     _description = "Counsellor expense"
-    _order = "date desc, id desc"
     _rec_name = "description"
 
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     budget_id = fields.Many2one("vp.budget", required=True, ondelete="restrict", index=True)
     cost_category = fields.Selection(related="budget_id.cost_category", store=True)
     amount = fields.Monetary(required=True, currency_field="currency_id")
@@ -26,16 +25,7 @@ class VpExpense(models.Model):
     description = fields.Char(required=True)
     receipt = fields.Binary(attachment=False)
     receipt_filename = fields.Char()
-    counsellor_id = fields.Many2one(
-        "res.users",
-        required=True,
-        default=lambda self: self.env.user,
-        ondelete="restrict",
-        index=True,
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
+    counsellor_id = counsellor_field(required=True, default=lambda self: self.env.user)
 
     @api.constrains("amount")
     def _check_amount(self):

@@ -1,17 +1,21 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
 class VpPublishedYearMixin(models.AbstractModel):
-    """Entries of a year whose annual report is published are frozen.
-
-    Models inheriting it have the fields `date` and `company_id`.
-    """
+    """Entries of a year whose annual report is published are frozen: the counsellors'
+    time and expenses, dated and of a company."""
 
     _name = "vp.published.year.mixin"
     _description = "Frozen once the annual report of the year is published"
+    _order = "date desc, id desc"
+
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
 
     @api.model
     def _check_year_not_published(self, year, company):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..res_users import counsellor_field
 from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, encrypted_field
 
 ACTIVITY_TYPES = [
@@ -46,25 +47,14 @@ class VpTimeEntry(models.Model):
     _name = "vp.time.entry"
     _inherit = ["vp.published.year.mixin"]
     _description = "Counsellor time entry"
-    _order = "date desc, id desc"
     _rec_name = "note"
 
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
-    counsellor_id = fields.Many2one(
-        "res.users",
-        required=True,
-        default=lambda self: self.env.user,
-        ondelete="restrict",
-        index=True,
-    )
+    counsellor_id = counsellor_field(required=True, default=lambda self: self.env.user)
     activity_type = fields.Selection(ACTIVITY_TYPES, string="Activity", required=True)
     hours = fields.Float(
         required=True, default=0.25, digits=(6, 2), help="In quarters of an hour (0.25)."
     )
     note = fields.Char(help="Short note, only visible to you. No names of reporters.")
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
 
     @api.depends("date", "activity_type", "hours")
     def _compute_display_name(self):

@@ -3,12 +3,8 @@
 
 from odoo import _, api, fields, models
 
-from .vp_time_summary import (
-    INDICATORS,
-    create_sql_view,
-    elapsed_fraction,
-    indicator_for,
-)
+from .vp_monthly_summary_mixin import create_sql_view
+from .vp_time_summary import INDICATORS, elapsed_fraction, indicator_for
 
 
 class VpTimeGuideline(models.Model):
@@ -63,7 +59,11 @@ class VpTimeGuideline(models.Model):
             self.env["vp.counsellor.contract"]
             .sudo()
             .search(
-                [("user_id", "=", user.id), ("year", "=", year), ("company_id", "=", company.id)],
+                [
+                    ("counsellor_id", "=", user.id),
+                    ("year", "=", year),
+                    ("company_id", "=", company.id),
+                ],
                 limit=1,
             )
         )

@@ -3,8 +3,7 @@
 import calendar
 from datetime import date
 
-from odoo import fields, models, tools
-from odoo.tools import SQL
+from odoo import fields, models
 
 from .vp_time_entry import ACTIVITY_TYPES
 
@@ -15,12 +14,6 @@ INDICATORS = [
     ("above", "Above guideline"),
     ("far_above", "Far above guideline"),
 ]
-
-
-def create_sql_view(cr, table, select):
-    """(Re)create the SQL view `table` of an aggregated, read-only report model."""
-    tools.drop_view_if_exists(cr, table)
-    cr.execute(SQL("CREATE VIEW %s AS (%s)", SQL.identifier(table), SQL(select)))
 
 
 def indicator_for(ratio):
@@ -53,30 +46,14 @@ class VpTimeSummary(models.Model):
     """
 
     _name = "vp.time.summary"
+    _inherit = ["vp.monthly.summary.mixin"]
     _description = "Counsellor hours per month and activity"
     _auto = False
     _order = "date desc, counsellor_id"
+    _summary_from = "vp_time_entry x"
+    _summary_group_by = ("x.counsellor_id", "x.activity_type")
+    _summary_sums = (("hours", "SUM(x.hours)"),)
 
-    date = fields.Date(string="Month", readonly=True)
-    year = fields.Integer(readonly=True, aggregator=None)
     counsellor_id = fields.Many2one("res.users", readonly=True)
     activity_type = fields.Selection(ACTIVITY_TYPES, string="Activity", readonly=True)
     hours = fields.Float(readonly=True, digits=(6, 2))
-    company_id = fields.Many2one("res.company", readonly=True)
-
-    def init(self):
-        create_sql_view(
-            self.env.cr,
-            self._table,
-            """
-                SELECT MIN(e.id) AS id,
-                       date_trunc('month', e.date)::date AS date,
-                       EXTRACT(YEAR FROM e.date)::int AS year,
-                       e.counsellor_id,
-                       e.activity_type,
-                       SUM(e.hours) AS hours,
-                       e.company_id
-                  FROM vp_time_entry e
-              GROUP BY date_trunc('month', e.date), EXTRACT(YEAR FROM e.date),
-                       e.counsellor_id, e.activity_type, e.company_id""",
-        )

@@ -2,6 +2,7 @@
 
 from . import vault_gate
 from . import vp_security_log
+from . import vp_sudo_only_mixin
 from . import vp_vault
 from . import ir_http
 from . import vp_vault_drop_mixin

@@ -1,26 +1,20 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import api, models
-
-from .vp_config_guard_model_mixin import _guard
+from odoo import models
 
 
 class IrAsset(models.Model):
     """Scripts and styles of the web client and the portal: not refused (an organisation
     may brand its Odoo), but logged and fingerprinted (config_guard)."""
 
-    _inherit = "ir.asset"
+    _name = "ir.asset"
+    _inherit = ["ir.asset", "vp.config.guard.model.mixin"]
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        _guard(self.env)._log_change(self.env._("Web asset"), records, "create")
-        return records
+    def _vp_what(self):
+        return self.env._("Web asset")
 
-    def write(self, vals):
-        _guard(self.env)._log_change(self.env._("Web asset"), self, "write")
-        return super().write(vals)
+    def _vp_check(self, vals_list):
+        return
 
-    def unlink(self):
-        _guard(self.env)._log_change(self.env._("Web asset"), self, "unlink")
-        return super().unlink()
+    def _vp_logged(self):
+        return self

@@ -1,12 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import api, models
+from odoo import models
 
 from .vp_config_guard_model_mixin import _guard
 
 
 class IrModelFields(models.Model):
-    _inherit = "ir.model.fields"
+    _name = "ir.model.fields"
+    _inherit = ["ir.model.fields", "vp.config.guard.model.mixin"]
 
     def _vp_reaches_vault(self, vals, model_name):
         """A custom field on a vault model, pointing to one, or related through one."""
@@ -26,10 +27,14 @@ class IrModelFields(models.Model):
             current = self.env[field.comodel_name]
         return False
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _vp_what(self):
+        return self.env._("Custom field")
+
+    def _vp_check(self, vals_list):
         guard = _guard(self.env)
-        if not guard._installing():
+        if guard._installing() or vals_list is None:
+            return  # deleting a field takes nothing to the vault
+        if not self:  # create
             for vals in vals_list:
                 model_name = vals.get("model") or (
                     self.env["ir.model"].browse(vals.get("model_id")).model
@@ -38,20 +43,10 @@ class IrModelFields(models.Model):
                 )
                 if self._vp_reaches_vault(vals, model_name):
                     guard._refuse(self.env._("Custom field %s", vals.get("name", "")))
-        records = super().create(vals_list)
-        guard._log_change(
-            self.env._("Custom field"), records.filtered(lambda f: f.state == "manual"), "create"
-        )
-        return records
+        for field in self.filtered(lambda f: f.state == "manual"):
+            merged = {"relation": field.relation, "related": field.related, **vals_list[0]}
+            if self._vp_reaches_vault(merged, field.model):
+                guard._refuse(self.env._("Custom field %s", field.name))
 
-    def write(self, vals):
-        guard = _guard(self.env)
-        if not guard._installing():
-            for field in self:
-                merged = {"relation": field.relation, "related": field.related, **vals}
-                if field.state == "manual" and self._vp_reaches_vault(merged, field.model):
-                    guard._refuse(self.env._("Custom field %s", field.name))
-        guard._log_change(
-            self.env._("Custom field"), self.filtered(lambda f: f.state == "manual"), "write"
-        )
-        return super().write(vals)
+    def _vp_logged(self):
+        return self.filtered(lambda field: field.state == "manual")

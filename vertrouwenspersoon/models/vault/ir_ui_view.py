@@ -1,12 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import api, models
+from odoo import models
 
 from .vp_config_guard_model_mixin import _guard
 
 
 class IrUiView(models.Model):
-    _inherit = "ir.ui.view"
+    _name = "ir.ui.view"
+    _inherit = ["ir.ui.view", "vp.config.guard.model.mixin"]
 
     def _vp_touches_addon(self, vals=None):
         """A view of a vault model, or one inheriting (or being) a view of this addon."""
@@ -26,29 +27,20 @@ class IrUiView(models.Model):
                 chain = chain.inherit_id
         return False
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    def _vp_what(self):
+        return self.env._("View")
+
+    def _vp_check(self, vals_list):
         guard = _guard(self.env)
-        if not guard._installing():
+        if guard._installing():
+            return
+        if not self:  # create
             for vals in vals_list:
-                if self.browse()._vp_touches_addon(vals):
+                if self._vp_touches_addon(vals):
                     guard._refuse(self.env._("View %s", vals.get("name") or ""))
-        records = super().create(vals_list)
-        guard._log_change(
-            self.env._("View"), records.filtered(lambda v: v.type == "qweb"), "create"
-        )
-        return records
-
-    def write(self, vals):
-        guard = _guard(self.env)
-        if not guard._installing() and self._vp_touches_addon(vals):
+        elif self._vp_touches_addon(vals_list[0] if vals_list else None):
             guard._refuse(self.env._("View %s", ", ".join(self.mapped("name"))))
-        guard._log_change(self.env._("View"), self.filtered(lambda v: v.type == "qweb"), "write")
-        return super().write(vals)
 
-    def unlink(self):
-        guard = _guard(self.env)
-        if not guard._installing() and self._vp_touches_addon():
-            guard._refuse(self.env._("View %s", ", ".join(self.mapped("name"))))
-        guard._log_change(self.env._("View"), self.filtered(lambda v: v.type == "qweb"), "unlink")
-        return super().unlink()
+    def _vp_logged(self):
+        # QWeb views render pages; form and list views only lay out fields
+        return self.filtered(lambda view: view.type == "qweb")

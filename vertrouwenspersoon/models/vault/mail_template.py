@@ -15,11 +15,12 @@ class MailTemplate(models.Model):
     def _vp_booking_model_id(self):
         return self.env["ir.model"]._get_id("vp.booking.mail")
 
-    def _vp_check(self, extra_model_ids=()):
+    def _vp_check(self, vals_list):
         booking = self._vp_booking_model_id()
         others = self.filtered(lambda template: template.model_id.id != booking)
-        extra = [model_id for model_id in extra_model_ids if model_id != booking]
-        return super(MailTemplate, others)._vp_check(extra)
+        if vals_list is not None:
+            vals_list = [vals for vals in vals_list if vals.get("model_id") != booking]
+        return super(MailTemplate, others)._vp_check(vals_list)
 
     def _vp_booking_templates(self):
         return self.filtered(lambda template: template.model == "vp.booking.mail")

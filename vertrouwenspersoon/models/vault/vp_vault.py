@@ -24,10 +24,11 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
+from odoo.tools import SQL
 
 from ...tools import vault_crypto as vc
 from ..res_users import COUNSELLOR_GROUP
-from . import vault_gate
+from . import security_log_text, vault_gate
 from .security_log_text import _lt
 from .vp_security_log import GENESIS, PRIVATE_EVENTS, entry_hash
 
@@ -67,6 +68,26 @@ class VaultError(UserError):
     """A vault operation refused, with a message for the counsellor."""
 
 
+def lock_for_attempt(record, lock_key, counters, busy):
+    """One attempt at a time on ``record`` (a vault, an anonymous conversation), on the
+    latest values of its ``counters`` fields.
+
+    A parallel attempt is refused at once with the exception ``busy``, without checking
+    its secret (``lock_key``: the advisory lock's class, one per model); the row lock
+    makes a stale snapshot a serialization failure (Odoo retries the request on a fresh
+    one), so a burst never checks more guesses than the throttle allows.
+    """
+    record.ensure_one()
+    cr = record.env.cr
+    cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (lock_key, record.id))
+    if not cr.fetchone()[0]:
+        raise busy
+    cr.execute(
+        SQL("SELECT id FROM %s WHERE id = %s FOR UPDATE", SQL.identifier(record._table), record.id)
+    )
+    record.invalidate_recordset(counters)
+
+
 class VaultReview(VaultError):
     """The vault stays locked until the counsellor has seen these alerts."""
 
@@ -78,6 +99,8 @@ class VaultReview(VaultError):
 
 class VpVault(models.Model):
     _name = "vp.vault"
+    _inherit = ["vp.sudo.only.mixin"]
+    _vp_refused = {"create": _lt("Vaults are created through the vault set-up page.")}
     _description = "Counsellor vault"
     _rec_name = "user_id"
     _order = "user_id"
@@ -139,12 +162,6 @@ class VpVault(models.Model):
 
     # ------------------------------------------------------------------ ORM guards
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            raise AccessError(self.env._("Vaults are created through the vault set-up page."))
-        return super().create(vals_list)
-
     def write(self, vals):
         if "public_key" in vals:
             for vault in self:
@@ -165,7 +182,10 @@ class VpVault(models.Model):
     @api.model
     def _log(self, event, description, user=None, case=None):
         """Write a security log line."""
-        _logger.info("vault %s: %s", event, description)
+        # the server log in English: a lazy text would be translated without a language
+        english = self.env(context=dict(self.env.context, lang="en_US"))
+        text = security_log_text.render(english, security_log_text.encode(description))
+        _logger.info("vault %s: %s", event, text)
         self.env["vp.security.log"].sudo()._log(event, description, case=case, user=user)
 
     @api.model
@@ -306,21 +326,13 @@ class VpVault(models.Model):
             )
 
     def _lock_for_attempt(self):
-        """One passphrase check at a time per vault, on the latest counters.
-
-        A parallel attempt is refused at once without checking its passphrase; the row
-        lock makes a stale snapshot a serialization failure (Odoo retries the request on
-        a fresh one), so a burst never checks more guesses than the throttle allows.
-        """
-        self.ensure_one()
-        cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (0x7670, self.id))
-        if not cr.fetchone()[0]:
-            raise VaultError(
-                self.env._("Another attempt to open this vault is in progress. Try again.")
-            )
-        cr.execute("SELECT id FROM vp_vault WHERE id = %s FOR UPDATE", (self.id,))
-        self.invalidate_recordset(["failed_attempts", "blocked_until"])
+        """One passphrase check at a time per vault, on the latest counters."""
+        lock_for_attempt(
+            self,
+            0x7670,
+            ["failed_attempts", "blocked_until"],
+            VaultError(self.env._("Another attempt to open this vault is in progress. Try again.")),
+        )
 
     def _register_failure(self):
         self.ensure_one()

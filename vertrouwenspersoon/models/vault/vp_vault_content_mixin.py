@@ -174,14 +174,7 @@ class VpVaultContentMixin(models.AbstractModel):
             if value is None:
                 return None
         except (vc.VaultCryptoError, ValueError, KeyError, TypeError):
-            raise VaultIntegrityError(
-                self.env._(
-                    "Encrypted content of %(record)s (%(field)s) does not authenticate: it "
-                    "was tampered with or moved. Nothing is shown.",
-                    record=case.display_name,
-                    field=self._fields[fname].string,
-                )
-            ) from None
+            raise self._vault_integrity_error(fname, case) from None
         return self._vault_as_type(fname, value)
 
     # ------------------------------------------------------------------ write

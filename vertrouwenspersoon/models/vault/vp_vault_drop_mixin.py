@@ -185,12 +185,14 @@ class VpVaultDropMixin(models.AbstractModel):
     def _vault_placeholders(self):
         return {LOCKED_PLACEHOLDER, self._vault_placeholder()}
 
-    def _vault_integrity_error(self, fname):
+    def _vault_integrity_error(self, fname, record=None):
+        """The refusal for content of ``record`` (default: this one) that fails to
+        authenticate; a contact moment names its case."""
         return VaultIntegrityError(
             self.env._(
                 "Encrypted content of %(record)s (%(field)s) does not authenticate: it "
                 "was tampered with or moved. Nothing is shown.",
-                record=self.display_name,
+                record=(record if record is not None else self).display_name,
                 field=self._fields[fname].string,
             )
         )

@@ -3,6 +3,7 @@
 // the booking into a case (intake) in one click. tests/test_tours.py books the
 // appointment with a note and checks the case made of it.
 import { registry } from "@web/core/registry";
+import { unlockVault } from "@vertrouwenspersoon/../tests/tours/vp_tour_tools";
 
 const PASSPHRASE = "Zeven eiken in de Linde 2024";
 const BOOKING_NOTE = "I would like to talk about my team";
@@ -12,21 +13,14 @@ registry.category("web_tour.tours").add("vp_counsellor_booking_to_case", {
     url: "/odoo",
     steps: () => [
         {
-            // The vault page runs no script (its Content-Security-Policy forbids it), so
-            // the tour posts the passphrase to that page's form, as the form itself does.
             content: "unlock the vault",
             trigger: ".o_main_navbar",
             async run() {
-                const page = await (await fetch("/vertrouwenspersoon/vault")).text();
-                const csrf = page.match(/name="csrf_token" value="([^"]+)"/)[1];
-                const unlocked = await fetch("/vertrouwenspersoon/vault/unlock", {
-                    method: "POST",
-                    body: new URLSearchParams({
-                        csrf_token: csrf,
-                        passphrase: PASSPHRASE,
-                        redirect: APPOINTMENTS,
-                    }),
-                });
+                const unlocked = await unlockVault(
+                    "/vertrouwenspersoon/vault",
+                    PASSPHRASE,
+                    APPOINTMENTS
+                );
                 const status = await (
                     await fetch("/vertrouwenspersoon/vault/status", {
                         method: "POST",

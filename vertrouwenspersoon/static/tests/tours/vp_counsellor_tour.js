@@ -4,6 +4,7 @@
 // 1 closed case whose retention ends within 30 days, then checks the stored contact moment.
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { unlockVault } from "@vertrouwenspersoon/../tests/tours/vp_tour_tools";
 
 export const VP_TOUR_PASSPHRASE = "Zeven eiken in de Linde 2024";
 export const VP_TOUR_CONTACT_NOTE = "Follow-up call: things are calmer";
@@ -64,9 +65,7 @@ registry.category("web_tour.tours").add("vp_counsellor_dashboard_case", {
             run: "click",
         },
         {
-            // The vault page runs no script at all (its Content-Security-Policy forbids it),
-            // so the tour cannot run there: it asks the case where its unlock button leads
-            // and posts the passphrase to that page's form, as the page's own form does.
+            // The tour asks the case where its unlock button leads (see unlockVault).
             content: "the vault is locked: unlock it from the case",
             trigger: ".o_form_view .alert button[name=action_unlock_vault]",
             async run() {
@@ -87,16 +86,11 @@ registry.category("web_tour.tours").add("vp_counsellor_dashboard_case", {
                 });
                 const action = (await rpc.json()).result;
                 const vaultUrl = new URL(action.url, window.location.origin);
-                const page = await (await fetch(vaultUrl)).text();
-                const csrf = page.match(/name="csrf_token" value="([^"]+)"/)[1];
-                const unlocked = await fetch("/vertrouwenspersoon/vault/unlock", {
-                    method: "POST",
-                    body: new URLSearchParams({
-                        csrf_token: csrf,
-                        passphrase: VP_TOUR_PASSPHRASE,
-                        redirect: vaultUrl.searchParams.get("redirect"),
-                    }),
-                });
+                const unlocked = await unlockVault(
+                    vaultUrl,
+                    VP_TOUR_PASSPHRASE,
+                    vaultUrl.searchParams.get("redirect")
+                );
                 if (!unlocked.redirected) {
                     throw new Error("the vault did not unlock and send the counsellor back");
                 }
