@@ -44,10 +44,14 @@ pytest:  ## pytest-odoo on an installed database (DB=vp_demo by default): the te
 	@$(PYTHON) scripts/dev.py pytest
 
 # ------------------------------------------------------- benchmarks, load, faults, fuzzing
-.PHONY: bench load faults fuzz
+.PHONY: bench bench-compare load faults fuzz
 
 bench:  ## every bench/bench_*.py, one table of figures against their targets
 	@$(PYTHON) bench/run_all.py
+
+bench-compare:  ## the bench on REV (temporary worktree) and on this tree, one table (ONLY=booking,report)
+	@test -n "$(REV)" || { echo "usage: make bench-compare REV=<commit> [ONLY=booking]"; exit 2; }
+	@$(PYTHON) bench/compare.py $(REV) $(if $(ONLY),--only $(ONLY))
 
 load:  ## 50 employees + 5 counsellors against Odoo with 2 workers (LOAD_SECONDS=120, LOAD_THINK=1)
 	@$(PYTHON) bench/load.py --seconds $(or $(LOAD_SECONDS),120) --think $(or $(LOAD_THINK),1)

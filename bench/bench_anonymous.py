@@ -117,20 +117,13 @@ def bench_orm(pg, n):
 
         thread = common.timeit(open_thread, n=n, env=env)
     common.figure("anonymous.booking_request.median", booking["median"], "ms")
-    common.figure("anonymous.send.median", send["median"], "ms")
-    common.figure(
-        "anonymous.send_vs_booking",
-        round(send["median"] / booking["median"], 2),
-        "ratio",
-        note="sending includes one scrypt of the code (anonymous.code_check)",
-    )
-    common.figure("anonymous.thread50.median", thread["median"], "ms")
-    common.figure(
-        "anonymous.thread50_vs_booking",
-        round(thread["median"] / booking["median"], 2),
-        "ratio",
-        note="opening includes one scrypt of the code and 50 AES-GCM decryptions",
-    )
+    for name, stats, note in (
+        ("send", send, "sending includes one scrypt of the code (anonymous.code_check)"),
+        ("thread50", thread, "opening includes one scrypt of the code and 50 AES-GCM decryptions"),
+    ):
+        common.figure(f"anonymous.{name}.median", stats["median"], "ms")
+        ratio = round(stats["median"] / booking["median"], 2)
+        common.figure(f"anonymous.{name}_vs_booking", ratio, "ratio", note=note)
     common.drop_db(pg, DB)
 
 

@@ -17,7 +17,6 @@ user (record rules active):
 Prints a table of medians. The database is dropped afterwards unless --keep.
 """
 
-import argparse
 import statistics
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import common
 import dev
 from seed_sql import seed_contact_moments
 
@@ -179,13 +179,7 @@ def seed(env, n_cases):
 
 
 def median_ms(fn, runs, env):
-    times = []
-    for _ in range(runs):
-        env.invalidate_all()
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+    return common.median_seconds(fn, runs, env) * 1000
 
 
 def measure(env, users, form_case, runs):
@@ -220,36 +214,15 @@ def measure(env, users, form_case, runs):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--keep", action="store_true", help="keep the database")
-    args = parser.parse_args()
-
-    dev.check_odoo()
-    pg = dev.Postgres()
-    pg.start()
-    try:
-        dev.install_scratch(pg, DB)
+    args = common.parse_args(__doc__, keep=True, cases=100_000, runs=30)
+    with common.scratch_registry(DB, keep=args.keep) as registry, registry.cursor() as cr:
         import odoo
-        from odoo import api
-        from odoo.tools import config
 
-        config.parse_config(
-            [f"--addons-path={dev.addons_path()}", *pg.odoo_args(), "-d", DB, "--log-level=warn"]
-        )
-        registry = odoo.modules.registry.Registry(DB)
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-            users, form_case = seed(env, args.cases)
-            cr.commit()
-            results, n_own, n_open = measure(env, users, form_case, args.runs)
-            cr.rollback()
-    finally:
-        if not args.keep:
-            pg.drop_database(DB)
-        if pg.started_here:
-            pg.stop()
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        users, form_case = seed(env, args.cases)
+        cr.commit()
+        results, n_own, n_open = measure(env, users, form_case, args.runs)
+        cr.rollback()
 
     ratio = results["list (rules)"] / results["list (superuser)"]
     print()

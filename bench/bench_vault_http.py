@@ -14,7 +14,6 @@ the configuration pulse, the case key, the manifest and the decryption. Full aga
 the form without content fields also counts fetching and sending the content itself.
 """
 
-import argparse
 import os
 import statistics
 import sys
@@ -77,9 +76,7 @@ def form_spec(with_content):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=40)
-    args = parser.parse_args()
+    args = common.parse_args(__doc__, runs=40)
     pg = common.start_pg()
     database = f"vp_bench_vhttp_{os.getpid()}"
     try:

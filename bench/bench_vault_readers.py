@@ -9,7 +9,6 @@ a tenth also shared with a deputy, and a few key rows and a vault planted for an
 administrator; then times ``vp.vault._reader_findings()`` (run at every unlock).
 """
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -72,9 +71,7 @@ def seed(env, cases):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cases", type=int, default=2000)
-    args = parser.parse_args()
+    args = common.parse_args(__doc__, cases=2000)
     pg = common.start_pg()
     common.create_db(pg, DATABASE)
     try:

@@ -22,6 +22,7 @@ Nothing here touches anything but the private PostgreSQL cluster of this checkou
 (``scripts/dev.py``) and loopback ports.
 """
 
+import argparse
 import atexit
 import contextlib
 import math
@@ -189,6 +190,41 @@ def module_installed(pg, database, module=ADDON):
     return bool(rows) and rows[0][0] == "installed"
 
 
+def parse_args(doc, argv=None, *, keep=False, **defaults):
+    """The options of a bench script: ``--<name> N`` (an integer) for every default,
+    and ``--keep`` (keep the database) when asked."""
+    parser = argparse.ArgumentParser(description=doc)
+    for name, default in defaults.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    if keep:
+        parser.add_argument("--keep", action="store_true", help="keep the database")
+    return parser.parse_args(argv)
+
+
+@contextlib.contextmanager
+def scratch_registry(database, *, keep=False, extra=()):
+    """The registry of a throw-away database with the addon (no demo data) on the
+    private cluster, Odoo configured in this process; dropped afterwards unless ``keep``."""
+    dev.check_odoo()
+    pg = dev.Postgres()
+    pg.start()
+    try:
+        dev.install_scratch(pg, database)
+        from odoo.modules.registry import Registry
+        from odoo.tools import config
+
+        config.parse_config(
+            [f"--addons-path={_ADDONS_PATH}", *pg.odoo_args(), "-d", database]
+            + ["--log-level=warn", *extra]
+        )
+        yield Registry(database)
+    finally:
+        if not keep:
+            pg.drop_database(database)
+        if pg.started_here:
+            pg.stop()
+
+
 # ------------------------------------------------------------ Odoo in-process
 
 _CONFIGURED = {}
@@ -300,6 +336,17 @@ def percentile(values, pct):
     ordered = sorted(values)
     rank = max(math.ceil(pct / 100 * len(ordered)) - 1, 0)
     return ordered[rank]
+
+
+def median_seconds(fn, runs, env):
+    """Median wall time in seconds of ``fn()`` over ``runs`` runs, each on a cold cache."""
+    times = []
+    for _ in range(runs):
+        env.invalidate_all()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 
 def summarize(samples_ms):
@@ -639,6 +686,18 @@ def call_kw(session, base_url, model, method, args=None, kwargs=None, timeout=60
     except ValueError:
         return resp.status_code, None, {"message": resp.text[:200]}
     return resp.status_code, body.get("result"), body.get("error")
+
+
+def search_cases(session, base_url, specification, limit):
+    """web_search_read of vp.case over JSON-RPC: (http status, result, error)."""
+    return call_kw(
+        session,
+        base_url,
+        "vp.case",
+        "web_search_read",
+        [],
+        {"domain": [], "specification": specification, "limit": limit},
+    )
 
 
 def unlock_vault(session, base_url, passphrase, timeout=60):

@@ -343,14 +343,7 @@ def scenario_case(results, pg, server, pop):
         rows = query(pg, DB, "SELECT name FROM vp_case WHERE id = %s", [saved])
         results.check(name, "case saved before the kill still there", bool(rows), rows)
     session = counsellor_session(server, pop)
-    status, result, error = common.call_kw(
-        session,
-        server.url,
-        "vp.case",
-        "web_search_read",
-        [],
-        {"domain": [], "specification": {"name": {}}, "limit": 10},
-    )
+    status, result, error = common.search_cases(session, server.url, {"name": {}}, 10)
     results.check(
         name, "next request answered normally", status == 200 and not error, error or status
     )

@@ -585,14 +585,7 @@ def detector_works(server, pop, owner):
     session = common.new_session()
     common.login(session, server.url, owner, pop["password"])
     common.unlock_vault(session, server.url, population.VAULT_PASSPHRASE)
-    _status, result, error = common.call_kw(
-        session,
-        server.url,
-        "vp.case",
-        "web_search_read",
-        [],
-        {"domain": [], "specification": {"description": {}}, "limit": 5},
-    )
+    _status, result, error = common.search_cases(session, server.url, {"description": {}}, 5)
     return population.marker_of(owner) in repr(result) and not error
 
 

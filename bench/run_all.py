@@ -31,21 +31,24 @@ def discover(only=None):
     return scripts
 
 
-def run_script(script, timeout, log_dir):
-    """Run one script; returns (status, figures, seconds, log path)."""
+def run_script(script, timeout, log_dir, root=common.ROOT):
+    """Run one script from the checkout ``root``; returns (status, figures, seconds, log
+    path). The script of another checkout (bench/compare.py) keeps its own .local."""
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"{script.stem}.log"
     started = time.time()
     figures = []
     status = "ok"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if root != common.ROOT:
+        env["VP_LOCAL_DIR"] = str(Path(root) / ".local")
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, str(script)],
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
-            cwd=str(common.ROOT),
+            cwd=str(root),
             env=env,
             start_new_session=True,
         )

@@ -493,6 +493,16 @@ def preflight():
         fail(str(exc))
 
 
+def preflight_started():
+    """``preflight()``, and the private cluster started (stop it when ``started_here``)."""
+    pg = preflight()
+    try:
+        pg.start()
+    except SetupError as exc:
+        fail(str(exc))
+    return pg
+
+
 # ----------------------------------------------------------------------- commands
 
 
@@ -602,12 +612,8 @@ def browser_test_tools():
 
 def cmd_test(args):
     """Fresh database, install the addon, run its tests, print `N passed, N failed`."""
-    pg = preflight()
+    pg = preflight_started()
     browser_test_tools()
-    try:
-        pg.start()
-    except SetupError as exc:
-        fail(str(exc))
     database = f"vp_test_{os.getpid()}"
     tags = os.environ.get("TEST_TAGS", f"/{ADDON}")
     LOCAL.mkdir(parents=True, exist_ok=True)
@@ -781,11 +787,7 @@ def cmd_i18n(args):
     """Export the .pot from a scratch database and merge it into nl.po (keeps translations)."""
     import polib
 
-    pg = preflight()
-    try:
-        pg.start()
-    except SetupError as exc:
-        fail(str(exc))
+    pg = preflight_started()
     database = f"vp_i18n_{os.getpid()}"
     i18n = ROOT / ADDON / "i18n"
     pot = i18n / f"{ADDON}.pot"
@@ -820,11 +822,7 @@ def cmd_i18n(args):
 
 def cmd_pytest(args):
     """pytest-odoo against an installed database (default: the demo database of `make run`)."""
-    pg = preflight()
-    try:
-        pg.start()
-    except SetupError as exc:
-        fail(str(exc))
+    pg = preflight_started()
     database = os.environ.get("DB", DEMO_DB)
     if not pg.database_exists(database):
         fail(f"Database {database} does not exist: run `make run` once, or set DB=<database>.")

@@ -11,6 +11,7 @@ fetches the report's stylesheets from the system parameter `report.url` (else
 `web.base.url`), which must point at this PORT.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -31,34 +32,25 @@ BASE = f"http://localhost:{os.environ.get('PORT', '8069')}"
 DATABASE = os.environ.get("VP_DEMO_DB", "vp_demo")
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
 
-# (file name, login, path, css selector to wait for)
+ACTION = "/odoo/action-vertrouwenspersoon."
+# (file name, login, path or name of a window action of the addon, css selector to wait for)
 SHOTS = [
     (
         "counsellor-dashboard.png",
         "vp-intern",
-        "/odoo/action-vertrouwenspersoon.vp_case_dashboard_action_client",
+        "vp_case_dashboard_action_client",
         ".o_vp_dashboard_card",
     ),
-    (
-        "counsellor-cases.png",
-        "vp-intern",
-        "/odoo/action-vertrouwenspersoon.vp_case_action",
-        ".o_list_view, .o_kanban_view",
-    ),
+    ("counsellor-cases.png", "vp-intern", "vp_case_action", ".o_list_view, .o_kanban_view"),
     ("counsellor-vault.png", "vp-intern", "/vertrouwenspersoon/vault", "form"),
-    (
-        "counsellor-time.png",
-        "vp-intern",
-        "/odoo/action-vertrouwenspersoon.vp_time_entry_action",
-        ".o_view_controller",
-    ),
+    ("counsellor-time.png", "vp-intern", "vp_time_entry_action", ".o_view_controller"),
     ("employee-portal-booking.png", "medewerker", "/my/vertrouwenspersoon", "main"),
     # the slot picker of the first demo counsellor: free times week by week
     ("employee-slot-picker.png", "medewerker", "/my/vertrouwenspersoon/book/1", "#vp_slots"),
     (
         "director-annual-reports.png",
         "directeur",
-        "/odoo/action-vertrouwenspersoon.vp_annual_report_action_director",
+        "vp_annual_report_action_director",
         ".o_view_controller",
     ),
     ("hr-manager-sees-nothing.png", "hr-manager", "/odoo", ".o_home_menu, .o_main_navbar"),
@@ -91,6 +83,24 @@ def login(driver, user):
     driver.find_element(By.NAME, "password").send_keys(user)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     time.sleep(2)
+
+
+@contextlib.contextmanager
+def logged_in(user):
+    """A fresh browser (no session carried over) logged in as ``user``, closed after."""
+    driver = browser()
+    try:
+        login(driver, user)
+        yield driver
+    finally:
+        driver.quit()
+
+
+def open_page(driver, path, by, value, timeout=20):
+    """Open ``path`` (or the addon's window action of that name) and wait for the element
+    ``(by, value)``; returns it."""
+    driver.get(BASE + (path if path.startswith("/") else ACTION + path))
+    return WebDriverWait(driver, timeout).until(ec.presence_of_element_located((by, value)))
 
 
 def report_pdf_pages(name="director-annual-report-pdf.png"):
@@ -148,21 +158,14 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     report_pdf_pages()
     for name, user, path, selector in SHOTS:
-        driver = browser()  # a fresh browser per shot: no session carried over
-        try:
-            login(driver, user)
-            driver.get(BASE + path)
+        with logged_in(user) as driver:
             try:
-                WebDriverWait(driver, 20).until(
-                    ec.presence_of_element_located((By.CSS_SELECTOR, selector))
-                )
+                open_page(driver, path, By.CSS_SELECTOR, selector)
             except TimeoutException:  # a missing element still gives a useful picture
                 print(f"{name}: {selector} did not appear", file=sys.stderr)
             time.sleep(2)
             driver.save_screenshot(str(OUT / name))
             print(OUT / name)
-        finally:
-            driver.quit()
 
 
 if __name__ == "__main__":

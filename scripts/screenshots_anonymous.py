@@ -17,7 +17,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import BASE, browser, login
+from screenshots import ACTION, BASE, logged_in, open_page
 
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
 MESSAGE = (
@@ -29,29 +29,19 @@ PASSPHRASE = "Marieke demo kluis De Linde"
 
 
 def writer(out):
-    driver = browser()
-    try:
-        login(driver, "medewerker")
-        driver.get(f"{BASE}/vertrouwenspersoon/anoniem")
-        WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.NAME, "body")))
-        driver.find_element(By.NAME, "body").send_keys(MESSAGE)
+    with logged_in("medewerker") as driver:
+        open_page(driver, "/vertrouwenspersoon/anoniem", By.NAME, "body").send_keys(MESSAGE)
         driver.execute_script("window.scrollTo(0, 0)")
         time.sleep(1)
         driver.save_screenshot(str(out / "anonymous-write.png"))
         driver.find_element(By.CSS_SELECTOR, "#vp-write button[type=submit]").click()
         WebDriverWait(driver, 30).until(ec.presence_of_element_located((By.ID, "vp-receipt-code")))
         driver.save_screenshot(str(out / "anonymous-receipt.png"))
-    finally:
-        driver.quit()
 
 
 def counsellor(out):
-    driver = browser()
-    try:
-        login(driver, "vp-intern")
-        driver.get(f"{BASE}/vertrouwenspersoon/vault")
-        WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.NAME, "passphrase")))
-        driver.find_element(By.NAME, "passphrase").send_keys(PASSPHRASE)
+    with logged_in("vp-intern") as driver:
+        open_page(driver, "/vertrouwenspersoon/vault", By.NAME, "passphrase").send_keys(PASSPHRASE)
         driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
         time.sleep(3)
         confirm = driver.find_elements(By.NAME, "confirmed")  # the review at first unlock
@@ -60,15 +50,13 @@ def counsellor(out):
             confirm[0].click()
             driver.find_element(By.CSS_SELECTOR, "#vp-review button[type=submit]").click()
             time.sleep(3)
-        driver.get(f"{BASE}/odoo/action-vertrouwenspersoon.vp_conversation_action")
+        driver.get(f"{BASE}{ACTION}vp_conversation_action")
         WebDriverWait(driver, 20).until(
             ec.element_to_be_clickable((By.CSS_SELECTOR, ".o_data_row"))
         ).click()
         WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.NAME, "reply")))
         time.sleep(2)
         driver.save_screenshot(str(out / "counsellor-anonymous.png"))
-    finally:
-        driver.quit()
 
 
 def main():

@@ -98,9 +98,9 @@ def git(*args, text=True):
     except FileNotFoundError as exc:
         raise CheckError("The upgrade check needs `git` on PATH to export the base.") from exc
     except subprocess.CalledProcessError as exc:
-        stderr = exc.stderr if text else exc.stderr.decode(errors="replace")
+        stderr = (exc.stderr if text else exc.stderr.decode(errors="replace")).strip()
         raise CheckError(
-            f"`git {' '.join(args)}` failed: {stderr.strip() or exc}. The upgrade check "
+            f"`git {' '.join(args)}` failed: {stderr or 'no such revision'}. The upgrade check "
             "needs the repository's history (a full clone, not a shallow one: "
             "`git fetch --unshallow`) and the base revision in it."
         ) from exc

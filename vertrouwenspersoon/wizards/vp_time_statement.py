@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.res_users import counsellor_domain
+from ..models.res_users import counsellor_field
 from ..models.time.vp_time_entry import ACTIVITY_TYPES
 
 
@@ -23,11 +23,9 @@ class VpTimeStatement(models.TransientModel):
     def _default_year(self):
         return (fields.Date.context_today(self) - relativedelta(months=1)).year
 
-    counsellor_id = fields.Many2one(
-        "res.users",
-        required=True,
-        default=lambda self: self.env.user,
-        domain=counsellor_domain,
+    # cascade: a statement is a dialog's row, it never keeps a user from being deleted
+    counsellor_id = counsellor_field(
+        required=True, default=lambda self: self.env.user, ondelete="cascade"
     )
     year = fields.Integer(required=True, default=_default_year)
     month = fields.Selection(

@@ -80,9 +80,14 @@ class VpBookingMail(models.Model):
         return None
 
     @api.model
+    @tools.ormcache("subject", "body")
     def _unsafe_parts(self, subject, body):
         """Every expression of a subject (inline template) and a body (QWeb) that is not
-        one of the neutral values, or a directive other than showing and choosing."""
+        one of the neutral values, or a directive other than showing and choosing.
+
+        Cached by the texts themselves (a tuple): every booking e-mail checks its
+        template again before it renders, and the outbox sends two per booking; a text
+        edited in any way (also behind the ORM) is another key, so it is checked anew."""
         found = []
         for _text, expression, *_rest in parse_inline_template(subject or ""):
             if expression and self._unsafe_expression(expression):
@@ -103,7 +108,7 @@ class VpBookingMail(models.Model):
                         found.append(name)
                         continue
                     found += [e for e in expressions if self._unsafe_expression(e)]
-        return found
+        return tuple(found)
 
     @api.model
     def _check_template(self, subject, body):
