@@ -88,8 +88,19 @@ registry.category("web_tour.tours").add("vp_portal_book_move_cancel", {
             trigger: ".o_vp_current:contains(Video call)",
         },
         {
-            content: "moving asks no note again: choose another time",
-            trigger: "form:not(:has(textarea[name=note])) fieldset.o_vp_day:first label.o_vp_slot:eq(1)",
+            // The booked time is the first of its week (booked above), and it is offered
+            // again when moving. Late on a Sunday it can be the only one: then next week.
+            content: "moving asks no note again",
+            trigger: "form:not(:has(textarea[name=note])) label.o_vp_slot",
+            run() {
+                if (document.querySelectorAll("label.o_vp_slot").length < 2) {
+                    document.querySelector("a.o_vp_week_next").click();
+                }
+            },
+        },
+        {
+            content: "choose another time than the booked one, whatever the time of day",
+            trigger: "form:not(:has(textarea[name=note])) label.o_vp_slot:eq(1)",
             run: "click",
         },
         {
