@@ -32,16 +32,11 @@ BODY = "Ik wil iets vragen over wat er op mijn afdeling gebeurt. " * 12  # ~700 
 
 
 def load_receipt_code():
-    """tools/receipt_code.py without Odoo: its package (tools/) loaded on its own, as the
-    root tests do, since it imports its sibling vault_crypto."""
-    tools = common.ROOT / "vertrouwenspersoon" / "tools"
-    if "vp_tools" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "vp_tools", tools / "__init__.py", submodule_search_locations=[str(tools)]
-        )
-        package = importlib.util.module_from_spec(spec)
-        sys.modules["vp_tools"] = package
-        spec.loader.exec_module(package)
+    """tools/receipt_code.py without Odoo: the root tests' conftest loads the tools package
+    on its own (receipt_code imports its sibling vault_crypto)."""
+    sys.path.insert(0, str(common.ROOT / "tests"))
+    import conftest  # noqa: F401
+
     return importlib.import_module("vp_tools.receipt_code")
 
 

@@ -38,25 +38,12 @@ class TestCounsellorFieldMigration(TransactionCase):
         row = self.env.cr.fetchone()
         return row and row[0]
 
-    def _put_back_the_old_layout(self):
-        """The database as 18.0.1.0.0 left it: the column, the field and its XML id."""
-        cr = self.env.cr
+    def _put_back_the_old_layout(self, migration):
+        """The database as 18.0.1.0.0 left it (column, index, field and its XML id): the
+        migration's own rename, backwards; what follows checks the result in SQL."""
         self.env.flush_all()
-        sql.rename_column(cr, TABLE, "counsellor_id", "user_id")
-        cr.execute(
-            SQL(
-                "ALTER INDEX IF EXISTS %s RENAME TO %s",
-                SQL.identifier(f"{TABLE}__counsellor_id_index"),
-                SQL.identifier(f"{TABLE}__user_id_index"),
-            )
-        )
-        cr.execute(
-            "UPDATE ir_model_fields SET name = 'user_id' "
-            "WHERE model = 'vp.counsellor.contract' AND name = 'counsellor_id'"
-        )
-        cr.execute(
-            "UPDATE ir_model_data SET name = %s WHERE module = 'vertrouwenspersoon' AND name = %s",
-            [f"{FIELD_XMLID}user_id", f"{FIELD_XMLID}counsellor_id"],
+        migration.rename_field(
+            self.env.cr, "vp.counsellor.contract", TABLE, "counsellor_id", "user_id"
         )
         self.env.invalidate_all()
 
@@ -73,11 +60,13 @@ class TestCounsellorFieldMigration(TransactionCase):
         )
         field_id = self._xmlid_target(f"{FIELD_XMLID}counsellor_id")
         self.assertTrue(field_id)
-        self._put_back_the_old_layout()
-        self.assertTrue(sql.column_exists(self.env.cr, TABLE, "user_id"))
-        self.assertEqual(self._field_names("vp.counsellor.contract"), {"user_id"})
-
         migration = _load_migration()
+        self._put_back_the_old_layout(migration)
+        self.assertTrue(sql.column_exists(self.env.cr, TABLE, "user_id"))
+        self.assertFalse(sql.column_exists(self.env.cr, TABLE, "counsellor_id"))
+        self.assertEqual(self._field_names("vp.counsellor.contract"), {"user_id"})
+        self.assertEqual(self._xmlid_target(f"{FIELD_XMLID}user_id"), field_id)
+
         migration.migrate(self.env.cr, "18.0.1.0.0")
 
         cr = self.env.cr
