@@ -12,8 +12,9 @@ from odoo.osv import expression
 from odoo.tools import consteq, sql
 
 from ...tools.booking_ics import appointment_ics
+from ...tools.booking_slots import to_local
 from ..vault.vp_vault_drop_mixin import _with_vault, encrypt_legacy_columns, encrypted_field
-from .vp_counsellor import ACTIVE_STATES, CHANNELS, booking_settings, to_local
+from .vp_counsellor import ACTIVE_STATES, CHANNELS, booking_settings
 
 NOTE_MAX = 2000
 EPOCH = datetime(1970, 1, 1)
@@ -216,7 +217,7 @@ class VpAppointment(models.Model):
         dt = dt or self.start
         if not dt:
             return ""
-        local = to_local(self.env, dt, self._tz())
+        local = to_local(dt, self._tz())
         return "%s %s" % (
             self.env["vp.counsellor"]._format_day(local),
             local.strftime("%H:%M"),
@@ -789,7 +790,7 @@ class VpAppointment(models.Model):
         )
         case = self.env["vp.case"].create(
             {
-                "date_intake": to_local(self.env, self.start, self._tz()).date(),
+                "date_intake": to_local(self.start, self._tz()).date(),
                 "intake_channel": self.channel,
                 "melder_name": self.partner_id.name or self.contact_name or False,
                 "melder_contact": contact or False,

@@ -32,11 +32,6 @@ def booking_settings(env):
     }
 
 
-def to_local(env, dt, tz_name):
-    """A naive UTC datetime as an aware datetime in ``tz_name``."""
-    return booking_slots.to_local(dt, tz_name)
-
-
 class VpCounsellor(models.Model):
     """The public face of a counsellor: what an employee sees when choosing one.
 
@@ -265,8 +260,8 @@ class VpCounsellor(models.Model):
         ):
             self.env[model].flush_model()
         tz = pytz.timezone(calendar.tz or "UTC")
-        first_day = to_local(self.env, first, tz.zone).date()
-        last_day = to_local(self.env, stop, tz.zone).date() + timedelta(days=1)
+        first_day = booking_slots.to_local(first, tz.zone).date()
+        last_day = booking_slots.to_local(stop, tz.zone).date() + timedelta(days=1)
         self.env.cr.execute(
             """
             SELECT md5(concat(
